@@ -1,0 +1,69 @@
+from django.db import transaction
+
+from .models import Department, Organisation, Site, User
+from .roles import Role
+from .services import ensure_default_roles, role_assign
+
+DEPARTMENTS = {
+    "THER": ("Терапевтическое отделение", "Терапия бөлімшесі", "Therapy"),
+    "PED": ("Педиатрическое отделение", "Педиатрия бөлімшесі", "Paediatrics"),
+}
+SITES = {"THER": ["01", "02", "03"], "PED": ["11", "12"]}
+
+# role -> (username, surname, name, patronymic, department code or None for the whole organisation)
+DEMO_USERS = {
+    Role.ADMINISTRATOR: ("admin", "Сейткали", "Ерлан", "Маратович", None),
+    Role.REGISTRAR: ("registrar", "Иванова", "Анна", "Петровна", None),
+    Role.DOCTOR: ("doctor", "Ахметова", "Айгерим", "Нурлановна", "THER"),
+    Role.NURSE: ("nurse", "Касымова", "Динара", "Ериковна", "THER"),
+    Role.PATIENT: ("patient", "Омаров", "Арман", "Серикович", None),
+    Role.PHARMACIST: ("pharmacist", "Смирнова", "Ольга", "Игоревна", None),
+    Role.AUDITOR: ("auditor", "Жумабаев", "Даурен", "Асханович", None),
+}
+
+
+def demo_password(username: str) -> str:
+    return f"{username.capitalize()}-Demo-2026"
+
+
+@transaction.atomic
+def seed(context) -> None:
+    ensure_default_roles()
+    organisation, _ = Organisation.objects.get_or_create(
+        code="DEMO",
+        defaults={
+            "name_ru": "Городская поликлиника №1",
+            "name_kk": "№1 қалалық емхана",
+            "name_en": "City Polyclinic No. 1",
+            "bin": "990340001234",
+        },
+    )
+    context.organisation = organisation
+    for code, (name_ru, name_kk, name_en) in DEPARTMENTS.items():
+        department, _ = Department.objects.get_or_create(
+            organisation=organisation, code=code,
+            defaults={"name_ru": name_ru, "name_kk": name_kk, "name_en": name_en},
+        )
+        context.departments[code] = department
+        for number in SITES[code]:
+            site, _ = Site.objects.get_or_create(
+                department=department, code=number,
+                defaults={"name_ru": f"Участок №{number}", "name_kk": f"№{number} учаске", "name_en": f"Site {number}"},
+            )
+            context.sites[number] = site
+    for role, (username, last_name, first_name, middle_name, department_code) in DEMO_USERS.items():
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username, last_name=last_name, first_name=first_name, middle_name=middle_name,
+                email=f"{username}@demo.mis.local",
+                organisation=None if role == Role.PATIENT else organisation,
+            )
+            user.set_password(demo_password(username))
+            user.save()
+        role_assign(
+            user=user, role=role, organisation=organisation,
+            department=context.departments[department_code] if department_code else None,
+        )
+        context.users[role.value] = user
+        context.passwords[username] = demo_password(username)

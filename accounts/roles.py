@@ -1,0 +1,65 @@
+"""The built-in roles and the permissions each starts with.
+
+Roles are Django groups; an administrator may edit their permissions or create new roles later. These
+defaults are (re)applied by `ensure_default_roles` only to groups that do not exist yet.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    REGISTRAR = "registrar", _("Registrar")
+    DOCTOR = "doctor", _("Doctor")
+    NURSE = "nurse", _("Nurse")
+    PATIENT = "patient", _("Patient")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    AUDITOR = "auditor", _("Auditor")
+
+
+STAFF_ROLES = frozenset(Role) - {Role.PATIENT}
+
+# app_label.codename; a permission missing from the database (its app not migrated yet) is skipped.
+DEFAULT_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMINISTRATOR: [
+        "accounts.manage_users",
+        "accounts.manage_roles",
+        "accounts.view_security_events",
+        "audit.view_audit_journal",
+        "integrations.view_outbox",
+    ],
+    Role.REGISTRAR: [
+        "patients.view_patient",
+        "patients.add_patient",
+        "patients.change_patient",
+        "scheduling.view_appointment",
+        "scheduling.add_appointment",
+        "scheduling.change_appointment",
+    ],
+    Role.DOCTOR: [
+        "patients.view_patient",
+        "patients.view_clinical_record",
+        "scheduling.view_appointment",
+        "scheduling.open_visit",
+        "telemed.conduct_remote_session",
+        "records.add_medical_record",
+        "monitoring.view_monitoring",
+    ],
+    Role.NURSE: [
+        "patients.view_patient",
+        "scheduling.view_appointment",
+        "monitoring.view_monitoring",
+    ],
+    Role.PATIENT: [
+        "patients.use_personal_cabinet",
+    ],
+    Role.PHARMACIST: [
+        "pharmacy.view_stock",
+        "pharmacy.change_stock",
+    ],
+    Role.AUDITOR: [
+        "audit.view_audit_journal",
+        "accounts.view_security_events",
+    ],
+}

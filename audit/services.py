@@ -1,0 +1,41 @@
+"""The one way to write the audit journal.
+
+Every service that reads, creates, changes, deletes, prints, exports, signs, sends or receives personal
+medical data calls `record` inside its own transaction, so a change never lands without its entry and a
+failed journal write fails the whole operation.
+"""
+
+from collections.abc import Mapping
+
+from django.db import models
+
+from mis import request_context
+
+from .choices import AuditAction
+from .models import AuditEntry
+
+
+def record(
+    *,
+    actor,
+    action: AuditAction | str,
+    patient=None,
+    obj: models.Model | None = None,
+    fields: Mapping | None = None,
+    reason: str = "",
+) -> AuditEntry:
+    context = request_context.current()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        actor=actor_obj,
+        actor_name=actor_obj.get_full_name() or actor_obj.get_username() if actor_obj else "",
+        action=AuditAction(action),
+        patient=patient,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        fields=dict(fields or {}),
+        reason=reason,
+        ip=context.ip,
+        user_agent=context.user_agent,
+        request_id=context.request_id,
+    )

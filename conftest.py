@@ -1,0 +1,136 @@
+"""Fixtures shared by every app's tests: the organisation tree, users in roles, signed-in clients, a browser."""
+
+import os
+import shutil
+
+import pytest
+
+from accounts.roles import Role
+from accounts.services import ensure_default_roles, role_assign
+from accounts.tests.factories import TEST_PASSWORD, DepartmentFactory, OrganisationFactory, SiteFactory, UserFactory
+
+
+@pytest.fixture
+def org(db):
+    """One organisation with two departments of two sites each: org.organisation, .departments, .sites."""
+    ensure_default_roles()
+    organisation = OrganisationFactory(code="TESTORG")
+    therapy = DepartmentFactory(organisation=organisation, code="THER")
+    paediatrics = DepartmentFactory(organisation=organisation, code="PED")
+    sites = [SiteFactory(department=therapy, code="01"), SiteFactory(department=therapy, code="02"),
+             SiteFactory(department=paediatrics, code="11"), SiteFactory(department=paediatrics, code="12")]
+
+    class Tree:
+        pass
+
+    tree = Tree()
+    tree.organisation, tree.departments, tree.sites = organisation, [therapy, paediatrics], sites
+    return tree
+
+
+@pytest.fixture
+def make_user(org):
+    """make_user(role, department=None, site=None, **fields) -> a user holding that role in that unit."""
+
+    def make(role: str, *, department=None, site=None, **fields):
+        fields.setdefault("organisation", None if role == Role.PATIENT else org.organisation)
+        user = UserFactory(**fields)
+        role_assign(user=user, role=role, organisation=org.organisation, department=department, site=site)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, make_user, org):
+    """client_as(role, **make_user kwargs) -> a Django test client signed in as a new user in that role."""
+
+    def sign_in(role: str, **kwargs):
+        if role == Role.DOCTOR or role == Role.NURSE:
+            kwargs.setdefault("department", org.departments[0])
+        user = make_user(role, **kwargs)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def password():
+    return TEST_PASSWORD
+
+
+# --- Browser -------------------------------------------------------------------------------------
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright (never a downloaded browser build)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does it)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still
+    # plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="ru-RU")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+# --- A real Celery worker ------------------------------------------------------------------------
+@pytest.fixture
+def celery_worker(transactional_db, settings):
+    """A `celery worker` process on this run's queue and test database; tasks leave eager mode meanwhile.
+
+    Use with transactional tests only: the worker sees committed rows, like in production.
+    """
+    import subprocess
+    import sys
+    import time
+
+    from django.db import connection
+
+    from mis.celery import app
+
+    from urllib.parse import urlsplit
+
+    test_database_url = urlsplit(settings.DATABASE_URL)._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
+    env = dict(os.environ, DJANGO_ENV="test", DATABASE_URL=test_database_url)
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mis", "worker", "--pool", "solo", "-Q", queue,
+         "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"test-{queue}@%h"],
+        env=env,
+    )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(timeout=0.5, destination=[f"test-{queue}@{os.uname().nodename}"]):
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the Celery worker did not start")
+        yield process
+    finally:
+        app.conf.task_always_eager = True
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
