@@ -7,7 +7,13 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import ensure_default_roles, role_assign
-from accounts.tests.factories import TEST_PASSWORD, DepartmentFactory, OrganisationFactory, SiteFactory, UserFactory
+from accounts.tests.factories import (
+    TEST_PASSWORD,
+    DepartmentFactory,
+    OrganisationFactory,
+    SiteFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -105,12 +111,11 @@ def celery_worker(transactional_db, settings):
     import subprocess
     import sys
     import time
+    from urllib.parse import urlsplit
 
     from django.db import connection
 
     from mis.celery import app
-
-    from urllib.parse import urlsplit
 
     test_database_url = urlsplit(settings.DATABASE_URL)._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
     env = dict(os.environ, DJANGO_ENV="test", DATABASE_URL=test_database_url)
@@ -134,3 +139,39 @@ def celery_worker(transactional_db, settings):
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# --- The national-systems simulator --------------------------------------------------------------
+class NationalSimulator:
+    """The simulator serving on a free port, with helpers to read what it received and inject faults."""
+
+    def __init__(self, server):
+        self.server = server
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def requests(self, prefix: str = "") -> list[dict]:
+        import requests
+
+        return requests.get(f"{self.url}/_sim/requests", params={"prefix": prefix}, timeout=5).json()
+
+    def control(self, what: str, **body) -> None:
+        import requests
+
+        requests.post(f"{self.url}/_sim/{what}", json=body, timeout=5).raise_for_status()
+
+    def fail(self, prefix: str, times: int = 1, status: int = 503, delay: float = 0) -> None:
+        self.control("faults", prefix=prefix, times=times, status=status, delay=delay)
+
+
+@pytest.fixture
+def national_sim(settings, monkeypatch):
+    """A real HTTP simulator of the national systems; the adapters (and a `celery_worker`) point at it."""
+    from integrations.simulator.server import start_in_thread
+
+    server = start_in_thread()
+    simulator = NationalSimulator(server)
+    settings.NATIONAL_SYSTEMS_URL = simulator.url
+    monkeypatch.setenv("NATIONAL_SYSTEMS_URL", simulator.url)
+    yield simulator
+    server.shutdown()
+    server.server_close()

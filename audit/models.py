@@ -31,3 +31,6 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit journal")
         permissions = [("view_audit_journal", _("Can view the audit journal"))]
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"

@@ -39,3 +39,17 @@ def record(
         user_agent=context.user_agent,
         request_id=context.request_id,
     )
+
+
+def record_exchange(
+    *, direction: str, counterpart: str, message_type: str, message_id: str, patient=None, outcome: str,
+    detail: str = "",
+) -> AuditEntry:
+    """Journal one transmission to ("out") or receipt from ("in") another system (DSM39-4.13)."""
+    return record(
+        actor=None,
+        action=AuditAction.TRANSMIT if direction == "out" else AuditAction.RECEIVE,
+        patient=patient,
+        fields={"counterpart": counterpart, "message_type": message_type, "message_id": message_id,
+                "outcome": outcome, "detail": detail[:500]},
+    )

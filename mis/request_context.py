@@ -15,7 +15,7 @@ class RequestContext:
     request_id: str = ""
 
 
-_current: ContextVar[RequestContext] = ContextVar("mis_request_context", default=RequestContext())
+_current: ContextVar[RequestContext] = ContextVar("mis_request_context", default=RequestContext())  # noqa: B039 - frozen
 
 
 def current() -> RequestContext:

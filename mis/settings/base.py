@@ -114,7 +114,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "mis")
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep-outbox": {"task": "integrations.tasks.sweep_outbox", "schedule": 15.0},
+}
 
 # --- Accounts and sign-in ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

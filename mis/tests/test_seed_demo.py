@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -9,8 +11,8 @@ from patients.models import Patient
 
 @pytest.mark.django_db
 def test_seed_demo_creates_a_user_per_role_and_valid_patients_and_is_idempotent():
-    call_command("seed_demo", "--patients", "120", stdout=open("/dev/null", "w"))
-    call_command("seed_demo", "--patients", "120", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--patients", "120", stdout=io.StringIO())
+    call_command("seed_demo", "--patients", "120", stdout=io.StringIO())
 
     assert Patient.objects.count() == 120
     iins = list(Patient.objects.values_list("iin", "birth_date", "sex"))
@@ -26,8 +28,8 @@ def test_seed_demo_creates_a_user_per_role_and_valid_patients_and_is_idempotent(
 
 @pytest.mark.django_db
 def test_seed_demo_adds_only_the_missing_patients():
-    call_command("seed_demo", "--patients", "10", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--patients", "10", stdout=io.StringIO())
     first = set(Patient.objects.values_list("iin", flat=True))
-    call_command("seed_demo", "--patients", "25", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", "--patients", "25", stdout=io.StringIO())
     assert Patient.objects.count() == 25
     assert first < set(Patient.objects.values_list("iin", flat=True))
