@@ -1,0 +1,126 @@
+"""The benchmark harness: each scenario is measured next to a bare baseline in the same run.
+
+A scenario module under bench/scenarios/ exposes `run(bench: Bench)`. It loads the data it needs
+(idempotently, in bulk) and calls `bench.compare(...)` or `bench.throughput(...)`, each of which prints
+one line with the absolute figures and the ratio to the baseline. Server time is measured in-process
+through Django's test client (request → middleware → view → template → response), so the numbers are
+the server's own work without network noise.
+"""
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.test import Client
+
+
+@dataclass
+class Timing:
+    samples_ms: list[float]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.samples_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.samples_ms)
+        return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+    @property
+    def mean(self) -> float:
+        return statistics.fmean(self.samples_ms)
+
+
+def time_calls(call: Callable[[], object], n: int, warmup: int) -> Timing:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return Timing(samples)
+
+
+class Bench:
+    def __init__(self, *, quick: bool = False, out=print):
+        self.quick = quick
+        self.out = out
+        self.results: list[dict] = []
+
+    def client(self, user=None) -> Client:
+        client = Client()
+        if user is not None:
+            from accounts.testing import sign_in_verified
+
+            sign_in_verified(client, user)
+        return client
+
+    def compare(self, name: str, *, subject: Callable, baseline: Callable, baseline_name: str,
+                n: int = 200, warmup: int = 20, target: str = "") -> dict:
+        """Alternate subject and baseline calls so that both see the same machine state."""
+        n = max(20, n // 5) if self.quick else n
+        for _ in range(warmup):
+            subject()
+            baseline()
+        subject_samples, baseline_samples = [], []
+        for _ in range(n):
+            for call, samples in ((subject, subject_samples), (baseline, baseline_samples)):
+                started = time.perf_counter()
+                call()
+                samples.append((time.perf_counter() - started) * 1000)
+        s, b = Timing(subject_samples), Timing(baseline_samples)
+        result = {"scenario": name, "p50_ms": s.p50, "p95_ms": s.p95, "baseline": baseline_name,
+                  "baseline_p50_ms": b.p50, "baseline_p95_ms": b.p95, "ratio_p50": s.p50 / b.p50,
+                  "ratio_mean": s.mean / b.mean, "target": target}
+        self.results.append(result)
+        self.out(
+            f"{name:<44} p50 {s.p50:7.2f} ms  p95 {s.p95:7.2f} ms | {baseline_name:<24} p50 {b.p50:6.2f} ms "
+            f"p95 {b.p95:6.2f} ms | ratio(mean) {s.mean / b.mean:5.2f}" + (f" | target: {target}" if target else "")
+        )
+        return result
+
+    def throughput(self, name: str, *, subject: Callable[[int], None], baseline: Callable[[int], None],
+                   baseline_name: str, clients: int = 50, seconds: float = 5.0, target: str = "") -> dict:
+        """Calls per second with `clients` threads, each calling f(thread_index) in a loop."""
+        seconds = min(seconds, 2.0) if self.quick else seconds
+
+        def rate(call: Callable[[int], None]) -> tuple[float, int]:
+            counts = [0] * clients
+            errors = [0]
+            stop = time.perf_counter() + seconds
+
+            def worker(index: int) -> None:
+                from django.db import connection
+
+                try:
+                    while time.perf_counter() < stop:
+                        try:
+                            call(index)
+                            counts[index] += 1
+                        except Exception:
+                            errors[0] += 1
+                finally:
+                    connection.close()
+
+            threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return sum(counts) / (time.perf_counter() - started), errors[0]
+
+        subject_rate, subject_errors = rate(subject)
+        baseline_rate, _ = rate(baseline)
+        result = {"scenario": name, "per_second": subject_rate, "errors": subject_errors, "baseline": baseline_name,
+                  "baseline_per_second": baseline_rate, "ratio": subject_rate / baseline_rate, "target": target}
+        self.results.append(result)
+        self.out(
+            f"{name:<44} {subject_rate:8.1f}/s (errors {subject_errors}) | {baseline_name:<24} {baseline_rate:8.1f}/s "
+            f"| ratio {subject_rate / baseline_rate:5.2f}" + (f" | target: {target}" if target else "")
+        )
+        return result
