@@ -43,9 +43,8 @@ def main(argv: list[str]) -> int:
     setup_test_environment()  # allow the test client's 'testserver' host
     call_command("migrate", "--no-input", "-v", "0")
 
-    from bench.harness import Bench
-
     import bench.scenarios as package
+    from bench.harness import Bench
 
     names = args.scenarios or [module.name for module in pkgutil.iter_modules(package.__path__)]
     runner = Bench(quick=args.quick)
