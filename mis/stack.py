@@ -154,9 +154,9 @@ def run() -> int:
         processes = [
             subprocess.Popen([sys.executable, "-m", "uvicorn", "mis.asgi:application", "--host", host,
                               "--port", str(port), "--log-level", "warning"], cwd=BASE_DIR),
-            subprocess.Popen([sys.executable, "-m", "celery", "-A", "mis", "worker", "--loglevel", "WARNING",
+            subprocess.Popen([sys.executable, "-m", "celery", "--quiet", "-A", "mis", "worker", "--loglevel", "WARNING",
                               "--concurrency", "2"], cwd=BASE_DIR),
-            subprocess.Popen([sys.executable, "-m", "celery", "-A", "mis", "beat", "--loglevel", "WARNING",
+            subprocess.Popen([sys.executable, "-m", "celery", "--quiet", "-A", "mis", "beat", "--loglevel", "WARNING",
                               "--schedule", str(VAR_DIR / "celerybeat-schedule")], cwd=BASE_DIR),
         ]
         print(f"\nMIS is running at http://{host}:{port}/  (Ctrl-C stops everything)\n", flush=True)
