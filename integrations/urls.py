@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "integrations"
-urlpatterns: list = []
+urlpatterns = [
+    path("outbox/", views.outbox_list, name="outbox_list"),
+]
