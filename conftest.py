@@ -7,7 +7,14 @@ import pytest
 
 from accounts.roles import Role
 from accounts.services import ensure_default_roles, role_assign
-from accounts.tests.factories import TEST_PASSWORD, DepartmentFactory, OrganisationFactory, SiteFactory, UserFactory
+from accounts.tests.factories import (
+    TEST_PASSWORD,
+    DepartmentFactory,
+    OrganisationFactory,
+    SiteFactory,
+    UserFactory,
+)
+from accounts.tests.helpers import force_login_verified
 
 
 @pytest.fixture
@@ -43,13 +50,14 @@ def make_user(org):
 
 @pytest.fixture
 def client_as(client, make_user, org):
-    """client_as(role, **make_user kwargs) -> a Django test client signed in as a new user in that role."""
+    """client_as(role, **make_user kwargs) -> a Django test client signed in as a new user in that role,
+    with the second factor given (staff must use one; see accounts.middleware)."""
 
     def sign_in(role: str, **kwargs):
         if role == Role.DOCTOR or role == Role.NURSE:
             kwargs.setdefault("department", org.departments[0])
         user = make_user(role, **kwargs)
-        client.force_login(user)
+        force_login_verified(client, user)
         client.user = user
         return client
 
@@ -105,12 +113,11 @@ def celery_worker(transactional_db, settings):
     import subprocess
     import sys
     import time
+    from urllib.parse import urlsplit
 
     from django.db import connection
 
     from mis.celery import app
-
-    from urllib.parse import urlsplit
 
     test_database_url = urlsplit(settings.DATABASE_URL)._replace(path=f"/{connection.settings_dict['NAME']}").geturl()
     env = dict(os.environ, DJANGO_ENV="test", DATABASE_URL=test_database_url)
