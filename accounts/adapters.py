@@ -26,9 +26,17 @@ def lock_message(lock: lockout.Lock) -> str:
     return _("Too many failed sign-in attempts for this account. Try again after %(time)s.") % {"time": until}
 
 
+def user_for_login(login: str) -> User | None:
+    if not login:
+        return None
+    return (User.objects.filter(username__iexact=login).first()
+            or User.objects.filter(email__iexact=login).order_by("pk").first())
+
+
 def check_lock(*, login: str = "", user: User | None = None) -> None:
     """Raise a ValidationError saying until when, if the account or the address is locked out."""
     address = request_context.current().ip
+    user = user or user_for_login(login)
     lock = lockout.active_lock(account=lockout.account_key(login, user), address=address)
     if lock is not None:
         security_event(event=SecurityEventType.SIGN_IN_REFUSED, outcome=Outcome.REFUSED, user=user,
@@ -39,8 +47,7 @@ def check_lock(*, login: str = "", user: User | None = None) -> None:
 def count_failure(*, event: str, login: str = "", user: User | None = None) -> lockout.Lock | None:
     """Journal a failed step (password or second factor) and count it towards the lock-out."""
     address = request_context.current().ip
-    if user is None and login:
-        user = User.objects.filter(username__iexact=login).first() or User.objects.filter(email__iexact=login).first()
+    user = user or user_for_login(login)
     security_event(event=event, outcome=Outcome.FAILURE, user=user, username=login)
     lock = lockout.register_failure(account=lockout.account_key(login, user), address=address)
     if lock is not None:
