@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .common import posted
 from .. import selectors, services
 from ..forms import (
     BanForm,
@@ -75,7 +76,7 @@ def user_list(request):
 @manage_users
 def user_create(request):
     organisations = administered_organisations(request.user)
-    form = UserCreateForm(request.POST or None, organisations=organisations)
+    form = UserCreateForm(posted(request), organisations=organisations)
     if request.method == "POST" and form.is_valid():
         organisation, department, site = form.cleaned_data["unit"]
         fields = {name: form.cleaned_data[name] for name in UserForm.Meta.fields}
@@ -95,7 +96,7 @@ def user_create(request):
 @manage_users
 def user_detail(request, uuid):
     user = _managed_user(request, uuid)
-    form = UserForm(request.POST or None, instance=user)
+    form = UserForm(posted(request), instance=user)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in UserForm.Meta.fields}
         user.refresh_from_db()  # the form wrote the typed values onto the instance
@@ -120,7 +121,7 @@ def user_detail(request, uuid):
 @manage_users
 def user_roles(request, uuid):
     user = _managed_user(request, uuid)
-    form = RoleAssignForm(request.POST or None, organisations=administered_organisations(request.user))
+    form = RoleAssignForm(posted(request), organisations=administered_organisations(request.user))
     if request.method == "POST" and form.is_valid():
         organisation, department, site = form.cleaned_data["unit"]
         try:
@@ -203,7 +204,7 @@ def user_working_hours(request, uuid):
 @manage_users
 def user_ban(request, uuid):
     user = _managed_user(request, uuid)
-    form = BanForm(request.POST or None)
+    form = BanForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.user_ban(actor=request.user, user=user, until=form.cleaned_data["until"],
@@ -331,7 +332,7 @@ def role_list(request):
 
 @manage_roles
 def role_create(request):
-    form = RoleForm(request.POST or None)
+    form = RoleForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             role = services.role_create(actor=request.user, **form.cleaned_data)
@@ -351,7 +352,7 @@ def role_edit(request, pk):
     initial = {"name": role.name, "permissions": list(role.permissions.values_list("pk", flat=True)),
                "access_level": profile.access_level if profile else "none",
                "is_staff_role": profile.is_staff_role if profile else True}
-    form = RoleForm(request.POST or None, initial=initial)
+    form = RoleForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.role_update(actor=request.user, role=role, **form.cleaned_data)
@@ -369,7 +370,7 @@ def role_edit(request, pk):
 def role_delete(request, pk):
     role = get_object_or_404(Group, pk=pk)
     holders = services.role_holders(role)
-    form = RoleDeleteForm(request.POST or None)
+    form = RoleDeleteForm(posted(request))
     error = None
     if request.method == "POST" and form.is_valid():
         try:

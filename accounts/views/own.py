@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from .common import posted
 from .. import mfa as mfa_service
 from .. import services
 from ..adapters import check_lock, count_failure, sign_in_completed
@@ -48,7 +49,7 @@ def password_change(request):
     user = request.user
     forced = user.must_change_password
     form_class = SetInitialPasswordForm if forced else ChangePasswordForm
-    form = form_class(user, request.POST or None)
+    form = form_class(user, posted(request))
     if request.method == "POST":
         if form.is_valid():
             services.password_change(user=user, new_password=form.cleaned_data["new_password1"])
@@ -83,7 +84,7 @@ def mfa_enrol(request):
     if mfa_service.has_second_factor(user) and not user.is_verified():
         return redirect("accounts:mfa_verify")
     device = mfa_service.pending_totp(user)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if mfa_service.confirm_totp(device, form.cleaned_data["code"]):
             otp_login(request, device)
@@ -114,7 +115,7 @@ def mfa_verify(request):
         return redirect(_next_url(request))
     if not mfa_service.has_second_factor(user):
         return redirect("accounts:mfa")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         from django.core.exceptions import ValidationError
 

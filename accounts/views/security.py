@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from mis import request_context
 
+from .common import posted
 from .. import selectors, services
 from ..access import can_access_patient
 from ..choices import AccessLevel
@@ -121,7 +122,7 @@ def emergency_access(request, uuid):
     if not can_use_emergency_access(request.user):
         raise PermissionDenied(_("Your roles do not allow emergency access."))
     patient = get_object_or_404(Patient, uuid=uuid)
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyAccessForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             grant = services.emergency_access_grant(actor=request.user, patient=patient, **form.cleaned_data)
