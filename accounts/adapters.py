@@ -22,15 +22,19 @@ def typed_login(credentials: dict) -> str:
 def lock_message(lock: lockout.Lock) -> str:
     until = formats.time_format(timezone.localtime(lock.until), "TIME_FORMAT")
     if lock.scope == "address":
-        return _("Too many failed sign-in attempts from this address. Try again after %(time)s.") % {"time": until}
+        return _("Too many failed sign-in attempts from this address. Try again after %(time)s.") % {
+            "time": until
+        }
     return _("Too many failed sign-in attempts for this account. Try again after %(time)s.") % {"time": until}
 
 
 def user_for_login(login: str) -> User | None:
     if not login:
         return None
-    return (User.objects.filter(username__iexact=login).first()
-            or User.objects.filter(email__iexact=login).order_by("pk").first())
+    return (
+        User.objects.filter(username__iexact=login).first()
+        or User.objects.filter(email__iexact=login).order_by("pk").first()
+    )
 
 
 def check_lock(*, login: str = "", user: User | None = None) -> None:
@@ -39,8 +43,13 @@ def check_lock(*, login: str = "", user: User | None = None) -> None:
     user = user or user_for_login(login)
     lock = lockout.active_lock(account=lockout.account_key(login, user), address=address)
     if lock is not None:
-        security_event(event=SecurityEventType.SIGN_IN_REFUSED, outcome=Outcome.REFUSED, user=user,
-                       username=login, details={"rule": "lockout", "scope": lock.scope})
+        security_event(
+            event=SecurityEventType.SIGN_IN_REFUSED,
+            outcome=Outcome.REFUSED,
+            user=user,
+            username=login,
+            details={"rule": "lockout", "scope": lock.scope},
+        )
         raise ValidationError(lock_message(lock), code="locked_out")
 
 
@@ -51,8 +60,13 @@ def count_failure(*, event: str, login: str = "", user: User | None = None) -> l
     security_event(event=event, outcome=Outcome.FAILURE, user=user, username=login)
     lock = lockout.register_failure(account=lockout.account_key(login, user), address=address)
     if lock is not None:
-        security_event(event=SecurityEventType.LOCKED_OUT, outcome=Outcome.REFUSED, user=user, username=login,
-                       details={"scope": lock.scope, "until": lock.until.isoformat()})
+        security_event(
+            event=SecurityEventType.LOCKED_OUT,
+            outcome=Outcome.REFUSED,
+            user=user,
+            username=login,
+            details={"scope": lock.scope, "until": lock.until.isoformat()},
+        )
     return lock
 
 
@@ -88,8 +102,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def post_login(self, request, user, **kwargs):
         response = super().post_login(request, user, **kwargs)
-        security_event(event=SecurityEventType.SIGN_IN, user=user,
-                       details={"second_factor_pending": requires_second_factor(user)})
+        security_event(
+            event=SecurityEventType.SIGN_IN,
+            user=user,
+            details={"second_factor_pending": requires_second_factor(user)},
+        )
         if not requires_second_factor(user):
             sign_in_completed(user)
         return response

@@ -44,14 +44,20 @@ def seed(context) -> None:
     context.organisation = organisation
     for code, (name_ru, name_kk, name_en) in DEPARTMENTS.items():
         department, _ = Department.objects.get_or_create(
-            organisation=organisation, code=code,
+            organisation=organisation,
+            code=code,
             defaults={"name_ru": name_ru, "name_kk": name_kk, "name_en": name_en},
         )
         context.departments[code] = department
         for number in SITES[code]:
             site, _ = Site.objects.get_or_create(
-                department=department, code=number,
-                defaults={"name_ru": f"Участок №{number}", "name_kk": f"№{number} учаске", "name_en": f"Site {number}"},
+                department=department,
+                code=number,
+                defaults={
+                    "name_ru": f"Участок №{number}",
+                    "name_kk": f"№{number} учаске",
+                    "name_en": f"Site {number}",
+                },
             )
             context.sites[number] = site
     context.log.append(gettext("Authenticator (TOTP) keys of the demo staff, for any TOTP app:"))
@@ -59,14 +65,19 @@ def seed(context) -> None:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username, last_name=last_name, first_name=first_name, middle_name=middle_name,
+                username=username,
+                last_name=last_name,
+                first_name=first_name,
+                middle_name=middle_name,
                 email=f"{username}@demo.mis.local",
                 organisation=None if role == Role.PATIENT else organisation,
             )
             user.set_password(demo_password(username))
             user.save()
         role_assign(
-            user=user, role=role, organisation=organisation,
+            user=user,
+            role=role,
+            organisation=organisation,
             department=context.departments[department_code] if department_code else None,
         )
         context.users[role.value] = user

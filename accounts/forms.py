@@ -13,8 +13,18 @@ from .journal import security_event
 from .models import Department, Organisation, Site, User, WorkingHours
 from .policy import refusal_for
 
-PROJECT_APPS = ("accounts", "audit", "classifiers", "patients", "scheduling", "telemed", "records",
-                "monitoring", "pharmacy", "integrations")
+PROJECT_APPS = (
+    "accounts",
+    "audit",
+    "classifiers",
+    "patients",
+    "scheduling",
+    "telemed",
+    "records",
+    "monitoring",
+    "pharmacy",
+    "integrations",
+)
 
 
 class SignInForm(LoginForm):
@@ -27,8 +37,12 @@ class SignInForm(LoginForm):
         if user is not None and not self.errors:
             refusal = refusal_for(user, ip=request_context.current().ip)
             if refusal is not None:
-                security_event(event=refusal.event, outcome=Outcome.REFUSED, user=user,
-                               details={**refusal.details, "at_sign_in": True})
+                security_event(
+                    event=refusal.event,
+                    outcome=Outcome.REFUSED,
+                    user=user,
+                    details={**refusal.details, "at_sign_in": True},
+                )
                 raise ValidationError(refusal.message, code=refusal.details.get("rule", "refused"))
         return cleaned
 
@@ -60,9 +74,13 @@ class ChangePasswordForm(BootstrapMixin, auth_forms.PasswordChangeForm):
 
 
 class CodeForm(BootstrapMixin, forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=32,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
-                                                         "autofocus": True}))
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,11 +114,14 @@ def resolve_unit(value: str, organisations):
             organisation = Organisation.objects.get(uuid=uuid, pk__in=[o.pk for o in organisations])
             return organisation, None, None
         if kind == "department":
-            department = Department.objects.select_related("organisation").get(uuid=uuid, organisation__in=organisations)
+            department = Department.objects.select_related("organisation").get(
+                uuid=uuid, organisation__in=organisations
+            )
             return department.organisation, department, None
         if kind == "site":
             site = Site.objects.select_related("department__organisation").get(
-                uuid=uuid, department__organisation__in=organisations)
+                uuid=uuid, department__organisation__in=organisations
+            )
             return site.department.organisation, site.department, site
     except (Organisation.DoesNotExist, Department.DoesNotExist, Site.DoesNotExist, ValidationError):
         pass
@@ -152,8 +173,12 @@ class RoleSingleChoiceField(forms.ModelChoiceField):
 
 class UserCreateForm(UserForm):
     unit = forms.ChoiceField(label=_("Unit"))
-    roles = RoleChoiceField(label=_("Roles"), queryset=Group.objects.order_by("name"),
-                            widget=forms.CheckboxSelectMultiple, required=False)
+    roles = RoleChoiceField(
+        label=_("Roles"),
+        queryset=Group.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,8 +205,10 @@ class RoleAssignForm(BootstrapMixin, forms.Form):
 
 
 class BanForm(BootstrapMixin, forms.Form):
-    until = forms.DateTimeField(label=_("Banned until"),
-                                widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
+    until = forms.DateTimeField(
+        label=_("Banned until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=1000)
 
     def __init__(self, *args, **kwargs):
@@ -213,10 +240,12 @@ class WeeklyWindowForm(BootstrapMixin, forms.Form):
 
 class ExceptionForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    start = forms.TimeField(label=_("From"), required=False,
-                            widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    end = forms.TimeField(label=_("Until"), required=False,
-                          widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    start = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=255)
 
     def __init__(self, *args, **kwargs):
@@ -238,22 +267,33 @@ ExceptionFormSet = forms.formset_factory(ExceptionForm, extra=1, can_delete=True
 
 
 class WorkingHoursRestrictionForm(forms.Form):
-    restricted = forms.BooleanField(label=_("Allow sign-in only during these hours"), required=False,
-                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    restricted = forms.BooleanField(
+        label=_("Allow sign-in only during these hours"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 def project_permissions():
-    return (Permission.objects.filter(content_type__app_label__in=PROJECT_APPS)
-            .select_related("content_type").order_by("content_type__app_label", "content_type__model", "codename"))
+    return (
+        Permission.objects.filter(content_type__app_label__in=PROJECT_APPS)
+        .select_related("content_type")
+        .order_by("content_type__app_label", "content_type__model", "codename")
+    )
 
 
 class RoleForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=150)
     access_level = forms.ChoiceField(label=_("Access to patients' data"), choices=AccessLevel.choices)
-    is_staff_role = forms.BooleanField(label=_("Staff role (second factor required, trusted addresses apply)"),
-                                       required=False, initial=True)
-    permissions = forms.ModelMultipleChoiceField(label=_("Permissions"), queryset=Permission.objects.none(),
-                                                 required=False, widget=forms.CheckboxSelectMultiple)
+    is_staff_role = forms.BooleanField(
+        label=_("Staff role (second factor required, trusted addresses apply)"), required=False, initial=True
+    )
+    permissions = forms.ModelMultipleChoiceField(
+        label=_("Permissions"),
+        queryset=Permission.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -265,13 +305,19 @@ class RoleForm(BootstrapMixin, forms.Form):
 
 
 class RoleDeleteForm(forms.Form):
-    confirm = forms.BooleanField(label=_("Yes, remove this role from the users who hold it"), required=False,
-                                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    confirm = forms.BooleanField(
+        label=_("Yes, remove this role from the users who hold it"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
 
 class TrustedNetworkForm(BootstrapMixin, forms.Form):
-    network = forms.CharField(label=_("Address or range (CIDR)"), max_length=64,
-                              help_text=_("For example 10.0.0.0/24, 192.0.2.15 or 2001:db8::/32."))
+    network = forms.CharField(
+        label=_("Address or range (CIDR)"),
+        max_length=64,
+        help_text=_("For example 10.0.0.0/24, 192.0.2.15 or 2001:db8::/32."),
+    )
     description = forms.CharField(label=_("Description"), max_length=255, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -284,16 +330,29 @@ class TrustedNetworkForm(BootstrapMixin, forms.Form):
         try:
             return str(parse_network(self.cleaned_data["network"]))
         except ValueError:
-            raise ValidationError(_("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")) from None
+            raise ValidationError(
+                _("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")
+            ) from None
 
 
 class EmergencyAccessForm(BootstrapMixin, forms.Form):
-    reason = forms.CharField(label=_("Why do you need this patient's record now?"), min_length=10,
-                             max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label=_("Why do you need this patient's record now?"),
+        min_length=10,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     minutes = forms.TypedChoiceField(
-        label=_("For how long"), coerce=int, initial=60,
-        choices=[(15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour")), (120, _("2 hours")),
-                 (240, _("4 hours"))],
+        label=_("For how long"),
+        coerce=int,
+        initial=60,
+        choices=[
+            (15, _("15 minutes")),
+            (30, _("30 minutes")),
+            (60, _("1 hour")),
+            (120, _("2 hours")),
+            (240, _("4 hours")),
+        ],
     )
 
     def __init__(self, *args, **kwargs):
@@ -303,10 +362,15 @@ class EmergencyAccessForm(BootstrapMixin, forms.Form):
 
 class SecurityEventFilterForm(BootstrapMixin, forms.Form):
     user = forms.CharField(label=_("User"), required=False, max_length=150)
-    event = forms.ChoiceField(label=_("Event"), required=False,
-                              choices=[("", _("All events")), *SecurityEventType.choices])
-    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    event = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All events")), *SecurityEventType.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     flagged = forms.BooleanField(label=_("Only flagged"), required=False)
 
@@ -323,10 +387,19 @@ class SecurityEventFilterForm(BootstrapMixin, forms.Form):
 
 class UserFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Name, user name or e-mail"), required=False, max_length=150)
-    role = RoleSingleChoiceField(label=_("Role"), queryset=Group.objects.order_by("name"), required=False,
-                                 empty_label=_("All roles"))
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("", _("All")), ("active", _("Active")), ("inactive", _("Deactivated")), ("banned", _("Banned"))])
+    role = RoleSingleChoiceField(
+        label=_("Role"), queryset=Group.objects.order_by("name"), required=False, empty_label=_("All roles")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("active", _("Active")),
+            ("inactive", _("Deactivated")),
+            ("banned", _("Banned")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

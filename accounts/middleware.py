@@ -35,8 +35,12 @@ def _is_api(request) -> bool:
 
 def refuse(request, user, refusal: Refusal, *, at_sign_in: bool = False):
     """Journal the refusal, end the session and answer with the reason."""
-    security_event(event=refusal.event, outcome=Outcome.REFUSED, user=user,
-                   details={**refusal.details, "path": request.path[:200], "at_sign_in": at_sign_in})
+    security_event(
+        event=refusal.event,
+        outcome=Outcome.REFUSED,
+        user=user,
+        details={**refusal.details, "path": request.path[:200], "at_sign_in": at_sign_in},
+    )
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         logout(request)
     if _is_api(request):
@@ -49,7 +53,9 @@ def _redirect_to(request, url_name: str):
         return JsonResponse({"detail": "second factor or password change required"}, status=403)
     target = reverse(url_name)
     next_url = request.get_full_path()
-    if request.method == "GET" and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if request.method == "GET" and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}
+    ):
         target += "?" + urlencode({"next": next_url})
     return redirect(target)
 
@@ -88,7 +94,9 @@ class AccessPolicyMiddleware:
             return refuse(request, user, refusal)
         verified = user.is_verified() if hasattr(user, "is_verified") else False
         staff = is_staff_user(user)
-        enrolled = not verified and (has_second_factor(user) if staff else _patient_has_second_factor(request, user))
+        enrolled = not verified and (
+            has_second_factor(user) if staff else _patient_has_second_factor(request, user)
+        )
         if enrolled:
             return None if name == "accounts:mfa_verify" else _redirect_to(request, "accounts:mfa_verify")
         if user.must_change_password:

@@ -44,7 +44,9 @@ class Department(BaseModel, LocalizedNameModel):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique")
+        ]
 
 
 class Site(BaseModel, LocalizedNameModel):
@@ -147,7 +149,8 @@ class RoleProfile(BaseModel):
         _("access to patients' data"), max_length=20, choices=AccessLevel.choices, default=AccessLevel.NONE
     )
     is_staff_role = models.BooleanField(
-        _("staff role"), default=True,
+        _("staff role"),
+        default=True,
         help_text=_("Holders must use a second factor and, where switched on, work from trusted addresses."),
     )
 
@@ -239,6 +242,9 @@ class PasswordHistory(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.created_at:%Y-%m-%d}"
+
 
 class SignInThrottle(models.Model):
     """Failed sign-in attempts for one account or one address, and the lock they have earned."""
@@ -257,6 +263,9 @@ class SignInThrottle(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="sign_in_throttle_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key}"
+
 
 class SecurityEvent(models.Model):
     """One entry of the security-event journal (DSM80-27.7). Written only by accounts.journal."""
@@ -266,12 +275,21 @@ class SecurityEvent(models.Model):
     event = models.CharField(_("event"), max_length=32, choices=SecurityEventType.choices, db_index=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     user = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="security_events",
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
         verbose_name=_("user"),
     )
     username = models.CharField(_("user name"), max_length=255, blank=True)
     actor = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by"),
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     actor_name = models.CharField(_("by"), max_length=300, blank=True)
     ip = models.CharField(_("address"), max_length=64, blank=True)
@@ -289,12 +307,17 @@ class SecurityEvent(models.Model):
         default_permissions = ()
         indexes = [models.Index(fields=["user", "-created_at"], name="security_event_user_time")]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.event} {self.username}"
+
 
 class EmergencyAccess(BaseModel):
     """Break-the-glass: time-limited access to one patient's full record, with a stated reason."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="emergency_accesses")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="emergency_accesses")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="emergency_accesses"
+    )
     reason = models.TextField(_("reason"))
     expires_at = models.DateTimeField(_("expires at"))
 

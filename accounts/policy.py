@@ -47,11 +47,17 @@ def refusal_for(user, *, ip: str, at=None) -> Refusal | None:
         message = _("Your access is suspended until %(until)s.") % {"until": until}
         if user.ban_reason:
             message += " " + _("Reason: %(reason)s") % {"reason": user.ban_reason}
-        return Refusal(SecurityEventType.SIGN_IN_REFUSED, message,
-                       {"rule": "ban", "banned_until": user.banned_until.isoformat()})
+        return Refusal(
+            SecurityEventType.SIGN_IN_REFUSED,
+            message,
+            {"rule": "ban", "banned_until": user.banned_until.isoformat()},
+        )
     if not is_within_working_hours(user, at):
-        return Refusal(SecurityEventType.WORKING_HOURS_REFUSED,
-                       _("Access is allowed only during your working hours."), {"rule": "working_hours"})
+        return Refusal(
+            SecurityEventType.WORKING_HOURS_REFUSED,
+            _("Access is allowed only during your working hours."),
+            {"rule": "working_hours"},
+        )
     if is_staff_user(user):
         organisations = restricting_organisations(user)
         if organisations and not address_is_trusted(ip, organisations):

@@ -42,7 +42,9 @@ def ensure_default_roles() -> dict[str, Group]:
     wanted = {perm for perms in DEFAULT_PERMISSIONS.values() for perm in perms}
     available = {
         f"{app_label}.{codename}": pk
-        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
         if f"{app_label}.{codename}" in wanted
     }
     for role in Role:
@@ -63,8 +65,9 @@ def _admin_permission() -> Permission:
     return Permission.objects.get(content_type__app_label=MANAGE_USERS[0], codename=MANAGE_USERS[1])
 
 
-def _ensure_an_administrator_remains(organisations, *, without_user=None, without_assignment=None,
-                                     without_role=None) -> None:
+def _ensure_an_administrator_remains(
+    organisations, *, without_user=None, without_assignment=None, without_role=None
+) -> None:
     """Refuse a change that would leave an organisation with no active administrator."""
     permission = _admin_permission()
     now = timezone.now()
@@ -80,8 +83,11 @@ def _ensure_an_administrator_remains(organisations, *, without_user=None, withou
             remaining = remaining.exclude(role=without_role)
         if not remaining.exists():
             raise ValidationError(
-                _("This would leave %(organisation)s without an administrator. Give another user the "
-                  "administrator role first.") % {"organisation": organisation},
+                _(
+                    "This would leave %(organisation)s without an administrator. Give another user the "
+                    "administrator role first."
+                )
+                % {"organisation": organisation},
                 code="last_administrator",
             )
 
@@ -98,27 +104,40 @@ def _role_holders(role: Group) -> list[Organisation]:
 
 
 @transaction.atomic
-def role_create(*, actor, name: str, permissions, access_level: str = AccessLevel.NONE,
-                is_staff_role: bool = True) -> Group:
+def role_create(
+    *, actor, name: str, permissions, access_level: str = AccessLevel.NONE, is_staff_role: bool = True
+) -> Group:
     if Group.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("A role with this name already exists.")})
     group = Group.objects.create(name=name)
     group.permissions.set(permissions)
     RoleProfile.objects.create(role=group, access_level=access_level, is_staff_role=is_staff_role)
-    security_event(event=SecurityEventType.ROLE_CREATED, actor=actor,
-                   details={"role": name, "permissions": _codenames(permissions),
-                            "access_level": access_level, "staff": is_staff_role})
+    security_event(
+        event=SecurityEventType.ROLE_CREATED,
+        actor=actor,
+        details={
+            "role": name,
+            "permissions": _codenames(permissions),
+            "access_level": access_level,
+            "staff": is_staff_role,
+        },
+    )
     return group
 
 
 def _codenames(permissions) -> list[str]:
-    return sorted(f"{p.content_type.app_label}.{p.codename}" for p in
-                  Permission.objects.filter(pk__in=[getattr(p, "pk", p) for p in permissions])
-                  .select_related("content_type"))
+    return sorted(
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.filter(pk__in=[getattr(p, "pk", p) for p in permissions]).select_related(
+            "content_type"
+        )
+    )
 
 
 @transaction.atomic
-def role_update(*, actor, role: Group, name: str, permissions, access_level: str, is_staff_role: bool) -> Group:
+def role_update(
+    *, actor, role: Group, name: str, permissions, access_level: str, is_staff_role: bool
+) -> Group:
     if Group.objects.filter(name__iexact=name).exclude(pk=role.pk).exists():
         raise ValidationError({"name": _("A role with this name already exists.")})
     before = set(_codenames(role.permissions.all()))
@@ -148,7 +167,9 @@ def role_update(*, actor, role: Group, name: str, permissions, access_level: str
 
 
 def role_holders(role: Group) -> list[User]:
-    return list(User.objects.filter(role_assignments__role=role).distinct().order_by("last_name", "first_name"))
+    return list(
+        User.objects.filter(role_assignments__role=role).distinct().order_by("last_name", "first_name")
+    )
 
 
 @transaction.atomic
@@ -158,17 +179,23 @@ def role_delete(*, actor, role: Group, confirmed: bool = False) -> None:
     if holders and not confirmed:
         names = ", ".join(user.get_full_name() or user.get_username() for user in holders)
         raise ValidationError(
-            ngettext("The role is held by %(count)d user: %(names)s. Confirm to remove it from them.",
-                     "The role is held by %(count)d users: %(names)s. Confirm to remove it from them.",
-                     len(holders)) % {"count": len(holders), "names": names},
+            ngettext(
+                "The role is held by %(count)d user: %(names)s. Confirm to remove it from them.",
+                "The role is held by %(count)d users: %(names)s. Confirm to remove it from them.",
+                len(holders),
+            )
+            % {"count": len(holders), "names": names},
             code="role_in_use",
         )
     _ensure_an_administrator_remains(_role_holders(role), without_role=role)
     name = role.name
     RoleAssignment.objects.filter(role=role).delete()
     role.delete()
-    security_event(event=SecurityEventType.ROLE_DELETED, actor=actor,
-                   details={"role": name, "holders": [user.get_username() for user in holders]})
+    security_event(
+        event=SecurityEventType.ROLE_DELETED,
+        actor=actor,
+        details={"role": name, "holders": [user.get_username() for user in holders]},
+    )
 
 
 @transaction.atomic
@@ -191,8 +218,12 @@ def role_assign(
         user=user, role=group, organisation=organisation, department=department, site=site
     )
     if created and actor is not None:
-        security_event(event=SecurityEventType.ROLE_ASSIGNED, user=user, actor=actor,
-                       details={"role": group.name, "unit": str(site or department or organisation)})
+        security_event(
+            event=SecurityEventType.ROLE_ASSIGNED,
+            user=user,
+            actor=actor,
+            details={"role": group.name, "unit": str(site or department or organisation)},
+        )
     return assignment
 
 
@@ -200,8 +231,10 @@ def role_assign(
 def role_unassign(*, actor, assignment: RoleAssignment) -> None:
     if assignment.role.permissions.filter(pk=_admin_permission().pk).exists():
         _ensure_an_administrator_remains([assignment.organisation], without_assignment=assignment)
-    details = {"role": assignment.role.name, "unit": str(assignment.site or assignment.department
-                                                         or assignment.organisation)}
+    details = {
+        "role": assignment.role.name,
+        "unit": str(assignment.site or assignment.department or assignment.organisation),
+    }
     user = assignment.user
     assignment.delete()
     security_event(event=SecurityEventType.ROLE_UNASSIGNED, user=user, actor=actor, details=details)
@@ -212,25 +245,36 @@ USER_FIELDS = ("username", "last_name", "first_name", "middle_name", "email", "i
 
 
 @transaction.atomic
-def user_create(*, actor, organisation: Organisation, roles=(), department=None, site=None,
-                **fields) -> tuple[User, str]:
+def user_create(
+    *, actor, organisation: Organisation, roles=(), department=None, site=None, **fields
+) -> tuple[User, str]:
     """Create a user with a generated initial password that must be changed at first sign-in
     (DSM80-22.7); the roles are given in the chosen unit. Returns the user and the password, which the
     page shows once and nothing keeps."""
     groups = list(roles)
-    staff = any(getattr(getattr(group, "profile", None), "is_staff_role", True) for group in groups) or not groups
+    staff = (
+        any(getattr(getattr(group, "profile", None), "is_staff_role", True) for group in groups) or not groups
+    )
     password = generate_initial_password()
-    user = User(organisation=organisation if staff else None, must_change_password=True,
-                **{name: value for name, value in fields.items() if name in USER_FIELDS})
+    user = User(
+        organisation=organisation if staff else None,
+        must_change_password=True,
+        **{name: value for name, value in fields.items() if name in USER_FIELDS},
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     remember_password(user)
-    security_event(event=SecurityEventType.USER_CREATED, user=user, actor=actor,
-                   details={"organisation": organisation.code, "roles": [group.name for group in groups]})
+    security_event(
+        event=SecurityEventType.USER_CREATED,
+        user=user,
+        actor=actor,
+        details={"organisation": organisation.code, "roles": [group.name for group in groups]},
+    )
     for group in groups:
-        role_assign(user=user, role=group, organisation=organisation, department=department, site=site,
-                    actor=actor)
+        role_assign(
+            user=user, role=group, organisation=organisation, department=department, site=site, actor=actor
+        )
     return user, password
 
 
@@ -244,8 +288,9 @@ def user_update(*, actor, user: User, **fields) -> User:
     if changes:
         user.full_clean(exclude=["password"])
         user.save()
-        security_event(event=SecurityEventType.USER_CHANGED, user=user, actor=actor,
-                       details={"fields": sorted(changes)})
+        security_event(
+            event=SecurityEventType.USER_CHANGED, user=user, actor=actor, details={"fields": sorted(changes)}
+        )
     return user
 
 
@@ -284,12 +329,15 @@ def user_delete(*, actor, user: User) -> None:
             user.delete()
     except ProtectedError:
         raise ValidationError(
-            _("This user's name is on medical or journal records, so the account cannot be deleted. "
-              "Deactivate it instead."),
+            _(
+                "This user's name is on medical or journal records, so the account cannot be deleted. "
+                "Deactivate it instead."
+            ),
             code="protected",
         ) from None
-    security_event(event=SecurityEventType.USER_DELETED, actor=actor, username=username,
-                   details={"user_id": user_id})
+    security_event(
+        event=SecurityEventType.USER_DELETED, actor=actor, username=username, details={"user_id": user_id}
+    )
 
 
 @transaction.atomic
@@ -305,14 +353,21 @@ def user_ban(*, actor, user: User, until: datetime.datetime, reason: str) -> Use
     user.banned_until, user.ban_reason = until, reason.strip()
     _rotate_sessions(user)
     user.save(update_fields=["banned_until", "ban_reason", "session_token"])
-    security_event(event=SecurityEventType.BANNED, user=user, actor=actor,
-                   details={"until": until.isoformat(), "reason": user.ban_reason})
+    security_event(
+        event=SecurityEventType.BANNED,
+        user=user,
+        actor=actor,
+        details={"until": until.isoformat(), "reason": user.ban_reason},
+    )
     return user
 
 
 @transaction.atomic
 def user_unban(*, actor, user: User) -> User:
-    details = {"until": user.banned_until.isoformat() if user.banned_until else None, "reason": user.ban_reason}
+    details = {
+        "until": user.banned_until.isoformat() if user.banned_until else None,
+        "reason": user.ban_reason,
+    }
     user.banned_until, user.ban_reason = None, ""
     user.save(update_fields=["banned_until", "ban_reason"])
     security_event(event=SecurityEventType.UNBANNED, user=user, actor=actor, details=details)
@@ -341,8 +396,9 @@ def password_change(*, user: User, new_password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     remember_password(user)
-    security_event(event=SecurityEventType.PASSWORD_CHANGED, user=user, actor=user,
-                   details={"initial": forced})
+    security_event(
+        event=SecurityEventType.PASSWORD_CHANGED, user=user, actor=user, details={"initial": forced}
+    )
     return user
 
 
@@ -373,34 +429,56 @@ def working_hours_set(*, actor, user: User, restricted: bool, weekly, exceptions
         [WorkingHours(user=user, weekday=weekday, start=start, end=end) for weekday, start, end in weekly]
     )
     WorkingHoursException.objects.bulk_create(
-        [WorkingHoursException(user=user, date=day, start=start, end=end, reason=reason)
-         for day, start, end, reason in exceptions]
+        [
+            WorkingHoursException(user=user, date=day, start=start, end=end, reason=reason)
+            for day, start, end, reason in exceptions
+        ]
     )
     user.working_hours_restricted = restricted
     user.save(update_fields=["working_hours_restricted"])
     security_event(
-        event=SecurityEventType.WORKING_HOURS_CHANGED, user=user, actor=actor,
-        details={"restricted": restricted,
-                 "weekly": [[weekday, start.isoformat("minutes"), end.isoformat("minutes")]
-                            for weekday, start, end in weekly],
-                 "exceptions": [[day.isoformat(), start.isoformat("minutes") if start else None,
-                                 end.isoformat("minutes") if end else None] for day, start, end, _r in exceptions]},
+        event=SecurityEventType.WORKING_HOURS_CHANGED,
+        user=user,
+        actor=actor,
+        details={
+            "restricted": restricted,
+            "weekly": [
+                [weekday, start.isoformat("minutes"), end.isoformat("minutes")]
+                for weekday, start, end in weekly
+            ],
+            "exceptions": [
+                [
+                    day.isoformat(),
+                    start.isoformat("minutes") if start else None,
+                    end.isoformat("minutes") if end else None,
+                ]
+                for day, start, end, _r in exceptions
+            ],
+        },
     )
 
 
 # --- Trusted addresses ------------------------------------------------------------------------------
 @transaction.atomic
-def trusted_network_add(*, actor, organisation: Organisation, network: str, description: str = "") -> TrustedNetwork:
+def trusted_network_add(
+    *, actor, organisation: Organisation, network: str, description: str = ""
+) -> TrustedNetwork:
     try:
         normalised = str(parse_network(network))
     except ValueError:
-        raise ValidationError({"network": _("Enter an address or a range such as 10.0.0.0/24 or "
-                                            "2001:db8::/32.")}) from None
+        raise ValidationError(
+            {"network": _("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")}
+        ) from None
     if organisation.trusted_networks.filter(network=normalised).exists():
         raise ValidationError({"network": _("This range is already on the list.")})
-    entry = TrustedNetwork.objects.create(organisation=organisation, network=normalised, description=description)
-    security_event(event=SecurityEventType.TRUSTED_NETWORKS_CHANGED, actor=actor,
-                   details={"organisation": organisation.code, "added": normalised})
+    entry = TrustedNetwork.objects.create(
+        organisation=organisation, network=normalised, description=description
+    )
+    security_event(
+        event=SecurityEventType.TRUSTED_NETWORKS_CHANGED,
+        actor=actor,
+        details={"organisation": organisation.code, "added": normalised},
+    )
     return entry
 
 
@@ -410,12 +488,17 @@ def trusted_network_remove(*, actor, entry: TrustedNetwork, actor_ip: str) -> No
     if organisation.restrict_to_trusted_networks:
         remaining = list(organisation.trusted_networks.exclude(pk=entry.pk))
         if not _ip_in(actor_ip, remaining):
-            raise ValidationError(_("Removing this range would lock you out: your address %(ip)s would no "
-                                    "longer be trusted.") % {"ip": actor_ip})
+            raise ValidationError(
+                _("Removing this range would lock you out: your address %(ip)s would no longer be trusted.")
+                % {"ip": actor_ip}
+            )
     network = entry.network
     entry.delete()
-    security_event(event=SecurityEventType.TRUSTED_NETWORKS_CHANGED, actor=actor,
-                   details={"organisation": organisation.code, "removed": network})
+    security_event(
+        event=SecurityEventType.TRUSTED_NETWORKS_CHANGED,
+        actor=actor,
+        details={"organisation": organisation.code, "removed": network},
+    )
 
 
 def _ip_in(address: str, entries) -> bool:
@@ -423,16 +506,23 @@ def _ip_in(address: str, entries) -> bool:
 
 
 @transaction.atomic
-def trusted_networks_switch(*, actor, organisation: Organisation, enabled: bool, actor_ip: str) -> Organisation:
+def trusted_networks_switch(
+    *, actor, organisation: Organisation, enabled: bool, actor_ip: str
+) -> Organisation:
     """Switch the trusted-address restriction on or off (DSM80-28.1). Switching it on from an address
     that is not on the list is refused, so an administrator cannot lock themself out."""
     if enabled and not _ip_in(actor_ip, organisation.trusted_networks.all()):
-        raise ValidationError(_("Your address %(ip)s is not on the list: add its range first, or you would "
-                                "lock yourself out.") % {"ip": actor_ip})
+        raise ValidationError(
+            _("Your address %(ip)s is not on the list: add its range first, or you would lock yourself out.")
+            % {"ip": actor_ip}
+        )
     organisation.restrict_to_trusted_networks = enabled
     organisation.save(update_fields=["restrict_to_trusted_networks"])
-    security_event(event=SecurityEventType.TRUSTED_NETWORKS_CHANGED, actor=actor,
-                   details={"organisation": organisation.code, "enabled": enabled})
+    security_event(
+        event=SecurityEventType.TRUSTED_NETWORKS_CHANGED,
+        actor=actor,
+        details={"organisation": organisation.code, "enabled": enabled},
+    )
     return organisation
 
 
@@ -441,7 +531,9 @@ EMERGENCY_ACCESS_MINUTES = 60
 
 
 @transaction.atomic
-def emergency_access_grant(*, actor, patient, reason: str, minutes: int = EMERGENCY_ACCESS_MINUTES) -> EmergencyAccess:
+def emergency_access_grant(
+    *, actor, patient, reason: str, minutes: int = EMERGENCY_ACCESS_MINUTES
+) -> EmergencyAccess:
     """Break the glass: open this patient's full record to the actor for a limited time. The reason is
     required; the use is journaled in the audit journal (action break_the_glass) and in the security
     journal flagged for the security officer."""
@@ -453,12 +545,26 @@ def emergency_access_grant(*, actor, patient, reason: str, minutes: int = EMERGE
     if not 1 <= minutes <= 24 * 60:
         raise ValidationError({"minutes": _("Emergency access lasts from 1 minute to 24 hours.")})
     grant = EmergencyAccess.objects.create(
-        user=actor, patient=patient, reason=reason, expires_at=timezone.now() + datetime.timedelta(minutes=minutes)
+        user=actor,
+        patient=patient,
+        reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(minutes=minutes),
     )
-    record(actor=actor, action="break_the_glass", patient=patient, obj=grant, reason=reason,
-           fields={"expires_at": grant.expires_at.isoformat()})
-    security_event(event=SecurityEventType.BREAK_THE_GLASS, user=actor, actor=actor, flagged=True,
-                   details={"patient": str(patient.uuid), "reason": reason, "minutes": minutes})
+    record(
+        actor=actor,
+        action="break_the_glass",
+        patient=patient,
+        obj=grant,
+        reason=reason,
+        fields={"expires_at": grant.expires_at.isoformat()},
+    )
+    security_event(
+        event=SecurityEventType.BREAK_THE_GLASS,
+        user=actor,
+        actor=actor,
+        flagged=True,
+        details={"patient": str(patient.uuid), "reason": reason, "minutes": minutes},
+    )
     return grant
 
 
@@ -471,7 +577,8 @@ def security_event_review(*, actor, event: SecurityEvent) -> SecurityEvent:
     return event
 
 
-def sign_in_outcome(*, event: str, user=None, username: str = "", outcome: str = Outcome.SUCCESS,
-                    details=None) -> None:
+def sign_in_outcome(
+    *, event: str, user=None, username: str = "", outcome: str = Outcome.SUCCESS, details=None
+) -> None:
     """Journal a sign-in step (used by the sign-in adapter and the second-factor pages)."""
     security_event(event=event, user=user, username=username, outcome=outcome, details=details)

@@ -17,7 +17,11 @@ urlpatterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<uuid:uuid>/", views.user_detail, name="user_detail"),
     path("users/<uuid:uuid>/roles/", views.user_roles, name="user_roles"),
-    path("users/<uuid:uuid>/roles/<uuid:assignment_uuid>/remove/", views.user_role_remove, name="user_role_remove"),
+    path(
+        "users/<uuid:uuid>/roles/<uuid:assignment_uuid>/remove/",
+        views.user_role_remove,
+        name="user_role_remove",
+    ),
     path("users/<uuid:uuid>/working-hours/", views.user_working_hours, name="user_working_hours"),
     path("users/<uuid:uuid>/ban/", views.user_ban, name="user_ban"),
     path("users/<uuid:uuid>/unban/", views.user_unban, name="user_unban"),
@@ -34,6 +38,8 @@ urlpatterns = [
     path("security/events/", views.security_events, name="security_events"),
     path("security/events/<int:pk>/review/", views.security_event_review, name="security_event_review"),
     path("security/networks/", views.trusted_networks, name="trusted_networks"),
-    path("security/networks/<uuid:uuid>/remove/", views.trusted_network_remove, name="trusted_network_remove"),
+    path(
+        "security/networks/<uuid:uuid>/remove/", views.trusted_network_remove, name="trusted_network_remove"
+    ),
     path("patients/<uuid:uuid>/emergency-access/", views.emergency_access, name="emergency_access"),
 ]

@@ -20,6 +20,11 @@ def force_login_verified(client, user):
 
 def current_totp(device: TOTPDevice, *, offset_steps: int = 0) -> str:
     """The code an authenticator app shows now for this device (as a zero-padded string)."""
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits,
-                drift=device.drift + offset_steps)
+    code = totp(
+        device.bin_key,
+        step=device.step,
+        t0=device.t0,
+        digits=device.digits,
+        drift=device.drift + offset_steps,
+    )
     return f"{code:0{device.digits}d}"

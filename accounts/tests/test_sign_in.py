@@ -40,7 +40,9 @@ def test_staff_sign_in_takes_a_password_and_then_a_code_from_the_app(client, mak
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:mfa_verify"))
 
-    response = client.post(reverse("accounts:mfa_verify") + "?next=/", {"code": current_totp(device), "next": "/"})
+    response = client.post(
+        reverse("accounts:mfa_verify") + "?next=/", {"code": current_totp(device), "next": "/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get(reverse("home")).status_code == 200
     assert events("sign_in", user=doctor).exists() and events("mfa_verified", user=doctor).exists()
@@ -104,7 +106,8 @@ def test_a_backup_code_works_once(client, make_user, password):
 @pytest.mark.req("DSM80-27.5")
 @pytest.mark.req("DSM80-27.7")
 def test_repeated_wrong_passwords_lock_the_account_with_back_off_even_for_the_right_password(
-        client, make_user, password, settings):
+    client, make_user, password, settings
+):
     settings.ACCOUNTS_LOCKOUT = {"account_threshold": 3, "base_seconds": 60}
     doctor = make_user(Role.DOCTOR)
     for _ in range(2):
@@ -176,12 +179,16 @@ def test_a_banned_user_is_refused_with_the_reason_until_the_ban_is_lifted(client
     assert doctors_session.get(reverse("home")).status_code == 200
 
     until = timezone.localtime() + datetime.timedelta(days=2)
-    response = admin.post(reverse("accounts:user_ban", kwargs={"uuid": doctor.uuid}),
-                          {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Investigation of an incident"})
+    response = admin.post(
+        reverse("accounts:user_ban", kwargs={"uuid": doctor.uuid}),
+        {"until": until.strftime("%Y-%m-%dT%H:%M"), "reason": "Investigation of an incident"},
+    )
     assert response.status_code == 302
     doctor.refresh_from_db()
     assert doctor.is_banned()
-    assert events("banned", user=doctor, actor=admin.user, details__reason="Investigation of an incident").exists()
+    assert events(
+        "banned", user=doctor, actor=admin.user, details__reason="Investigation of an incident"
+    ).exists()
 
     # The session the doctor had is over, and a new sign-in is refused saying why and until when.
     assert doctors_session.get(reverse("home")).status_code == 302
@@ -201,8 +208,11 @@ def test_a_banned_user_is_refused_with_the_reason_until_the_ban_is_lifted(client
 def test_a_ban_must_end_in_the_future_and_have_a_reason(client_as, make_user):
     admin = client_as(Role.ADMINISTRATOR)
     doctor = make_user(Role.DOCTOR)
-    response = admin.post(reverse("accounts:user_ban", kwargs={"uuid": doctor.uuid}),
-                          {"until": "2001-01-01T10:00", "reason": ""}, **EN)
+    response = admin.post(
+        reverse("accounts:user_ban", kwargs={"uuid": doctor.uuid}),
+        {"until": "2001-01-01T10:00", "reason": ""},
+        **EN,
+    )
     content = response.content.decode()
     assert response.status_code == 200
     assert "must be in the future" in content and "This field is required" in content
@@ -214,14 +224,22 @@ def test_a_ban_must_end_in_the_future_and_have_a_reason(client_as, make_user):
 @pytest.mark.req("DSM80-22.8")
 def test_an_initial_password_must_be_changed_at_first_sign_in_by_the_rules(client, org):
     admin = User.objects.create(username="chief", organisation=org.organisation)
-    user, initial = services.user_create(actor=admin, organisation=org.organisation, roles=[],
-                                         username="newdoc", last_name="Серикова", first_name="Алия",
-                                         email="newdoc@test.mis.local")
+    user, initial = services.user_create(
+        actor=admin,
+        organisation=org.organisation,
+        roles=[],
+        username="newdoc",
+        last_name="Серикова",
+        first_name="Алия",
+        email="newdoc@test.mis.local",
+    )
     assert user.must_change_password and len(initial) >= 12
 
     sign_in(client, "newdoc", initial)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:password_change"))
+    assert response.status_code == 302 and response["Location"].startswith(
+        reverse("accounts:password_change")
+    )
 
     url = reverse("accounts:password_change")
     weak = client.post(url, {"new_password1": "short1", "new_password2": "short1"}, **EN)
@@ -230,7 +248,9 @@ def test_an_initial_password_must_be_changed_at_first_sign_in_by_the_rules(clien
     assert "used this password recently" in reused.content.decode()
     assert events("password_rejected", user=user).count() == 2
 
-    response = client.post(url, {"new_password1": "Steppe-Eagle-2026!", "new_password2": "Steppe-Eagle-2026!"})
+    response = client.post(
+        url, {"new_password1": "Steppe-Eagle-2026!", "new_password2": "Steppe-Eagle-2026!"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("Steppe-Eagle-2026!")
@@ -259,11 +279,24 @@ def test_the_last_five_passwords_cannot_be_chosen_again(client_as):
 def test_a_user_changes_their_own_password_with_the_old_one_and_stays_signed_in(client_as, password):
     client = client_as(Role.DOCTOR)
     url = reverse("accounts:password_change")
-    response = client.post(url, {"old_password": "not-it", "new_password1": "Snow-Leopard-4242",
-                                 "new_password2": "Snow-Leopard-4242"}, **EN)
+    response = client.post(
+        url,
+        {
+            "old_password": "not-it",
+            "new_password1": "Snow-Leopard-4242",
+            "new_password2": "Snow-Leopard-4242",
+        },
+        **EN,
+    )
     assert "old password was entered incorrectly" in response.content.decode()
-    response = client.post(url, {"old_password": password, "new_password1": "Snow-Leopard-4242",
-                                 "new_password2": "Snow-Leopard-4242"})
+    response = client.post(
+        url,
+        {
+            "old_password": password,
+            "new_password1": "Snow-Leopard-4242",
+            "new_password2": "Snow-Leopard-4242",
+        },
+    )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
 
@@ -332,10 +365,13 @@ def test_the_address_comes_from_x_forwarded_for_only_behind_the_configured_proxy
 
     client = client_as(Role.REGISTRAR)
     settings.TRUSTED_PROXY = "10.1.1.1"
-    forwarded = client.get(reverse("home"), REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10")
+    forwarded = client.get(
+        reverse("home"), REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10"
+    )
     assert forwarded.status_code == 200
-    spoofed_through_proxy = client.get(reverse("home"), REMOTE_ADDR="10.1.1.1",
-                                       HTTP_X_FORWARDED_FOR="192.0.2.10, 203.0.113.9")
+    spoofed_through_proxy = client.get(
+        reverse("home"), REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="192.0.2.10, 203.0.113.9"
+    )
     assert spoofed_through_proxy.status_code == 403
 
 

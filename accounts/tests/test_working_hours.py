@@ -68,8 +68,9 @@ def test_exceptions_replace_the_weekly_hours_on_their_date():
 def _restrict(user, start: datetime.datetime, end: datetime.datetime) -> None:
     """One weekly window from `start` to `end` (local clinic time), on the weekday `start` falls on."""
     start_local, end_local = timezone.localtime(start), timezone.localtime(end)
-    WorkingHours.objects.create(user=user, weekday=start_local.weekday(), start=start_local.time(),
-                                end=end_local.time())
+    WorkingHours.objects.create(
+        user=user, weekday=start_local.weekday(), start=start_local.time(), end=end_local.time()
+    )
     user.working_hours_restricted = True
     user.save(update_fields=["working_hours_restricted"])
 
@@ -104,7 +105,9 @@ def test_a_day_off_exception_refuses_a_request_inside_the_weekly_window(client_a
     client = client_as(Role.NURSE)
     now = timezone.now()
     _restrict(client.user, now - datetime.timedelta(minutes=1), now + datetime.timedelta(minutes=5))
-    WorkingHoursException.objects.create(user=client.user, date=timezone.localdate(now - datetime.timedelta(minutes=1)))
+    WorkingHoursException.objects.create(
+        user=client.user, date=timezone.localdate(now - datetime.timedelta(minutes=1))
+    )
     assert client.get(reverse("home")).status_code == 403
 
 
@@ -113,8 +116,9 @@ def test_sign_in_outside_working_hours_is_refused_with_the_reason(client, make_u
     user = make_user(Role.REGISTRAR)
     now = timezone.now()
     _restrict(user, now + datetime.timedelta(hours=1), now + datetime.timedelta(hours=2))
-    response = client.post(reverse("account_login"), {"login": user.username, "password": password},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("account_login"), {"login": user.username, "password": password}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "only during your working hours" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -129,11 +133,19 @@ def test_the_administrator_sets_weekly_hours_and_exceptions_on_the_page(client_a
     assert admin.get(url).status_code == 200
     data = {
         "restricted": "on",
-        "weekly-TOTAL_FORMS": "2", "weekly-INITIAL_FORMS": "0",
-        "weekly-0-weekday": "0", "weekly-0-start": "08:00", "weekly-0-end": "17:00",
-        "weekly-1-weekday": "4", "weekly-1-start": "22:00", "weekly-1-end": "06:00",
-        "exceptions-TOTAL_FORMS": "1", "exceptions-INITIAL_FORMS": "0",
-        "exceptions-0-date": "2026-03-09", "exceptions-0-start": "", "exceptions-0-end": "",
+        "weekly-TOTAL_FORMS": "2",
+        "weekly-INITIAL_FORMS": "0",
+        "weekly-0-weekday": "0",
+        "weekly-0-start": "08:00",
+        "weekly-0-end": "17:00",
+        "weekly-1-weekday": "4",
+        "weekly-1-start": "22:00",
+        "weekly-1-end": "06:00",
+        "exceptions-TOTAL_FORMS": "1",
+        "exceptions-INITIAL_FORMS": "0",
+        "exceptions-0-date": "2026-03-09",
+        "exceptions-0-start": "",
+        "exceptions-0-end": "",
         "exceptions-0-reason": "holiday",
     }
     response = admin.post(url, data)
@@ -141,7 +153,9 @@ def test_the_administrator_sets_weekly_hours_and_exceptions_on_the_page(client_a
     doctor.refresh_from_db()
     assert doctor.working_hours_restricted
     assert list(doctor.working_hours.values_list("weekday", "start", "end")) == [
-        (0, datetime.time(8), datetime.time(17)), (4, datetime.time(22), datetime.time(6))]
+        (0, datetime.time(8), datetime.time(17)),
+        (4, datetime.time(22), datetime.time(6)),
+    ]
     assert doctor.working_hours_exceptions.get().start is None
     assert SecurityEvent.objects.filter(event="working_hours_changed", user=doctor, actor=admin.user).exists()
 

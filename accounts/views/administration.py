@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from .common import posted
 from .. import selectors, services
 from ..forms import (
     BanForm,
@@ -28,8 +27,9 @@ from ..forms import (
 )
 from ..models import RoleAssignment, RoleProfile
 from ..permissions import administered_organisations, can_manage_roles, can_manage_users, users_visible_to
+from .common import posted
 
-INITIAL_PASSWORD_SESSION_KEY = "accounts_initial_password"
+INITIAL_PASSWORD_SESSION_KEY = "accounts_initial_password"  # noqa: S105 - a session key, not a password
 
 
 def _requires(check):
@@ -67,8 +67,9 @@ def _managed_user(request, uuid):
 def user_list(request):
     form = UserFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    users = selectors.user_list(request.user, q=filters.get("q", ""), role=filters.get("role"),
-                                status=filters.get("status", ""))
+    users = selectors.user_list(
+        request.user, q=filters.get("q", ""), role=filters.get("role"), status=filters.get("status", "")
+    )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/admin/user_list.html", {"form": form, "page": page})
 
@@ -82,8 +83,13 @@ def user_create(request):
         fields = {name: form.cleaned_data[name] for name in UserForm.Meta.fields}
         try:
             user, password = services.user_create(
-                actor=request.user, organisation=organisation, department=department, site=site,
-                roles=form.cleaned_data["roles"], **fields)
+                actor=request.user,
+                organisation=organisation,
+                department=department,
+                site=site,
+                roles=form.cleaned_data["roles"],
+                **fields,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -111,11 +117,17 @@ def user_detail(request, uuid):
     initial_password = None
     if shown and shown.get("user") == str(user.uuid):
         initial_password = request.session.pop(INITIAL_PASSWORD_SESSION_KEY)["password"]
-    return render(request, "accounts/admin/user_detail.html", {
-        "subject": user, "form": form, "initial_password": initial_password,
-        "role_assignments": selectors.user_role_assignments(request.user, user),
-        "recent_events": user.security_events.order_by("-created_at", "-id")[:10],
-    })
+    return render(
+        request,
+        "accounts/admin/user_detail.html",
+        {
+            "subject": user,
+            "form": form,
+            "initial_password": initial_password,
+            "role_assignments": selectors.user_role_assignments(request.user, user),
+            "recent_events": user.security_events.order_by("-created_at", "-id")[:10],
+        },
+    )
 
 
 @manage_users
@@ -125,24 +137,40 @@ def user_roles(request, uuid):
     if request.method == "POST" and form.is_valid():
         organisation, department, site = form.cleaned_data["unit"]
         try:
-            services.role_assign(actor=request.user, user=user, role=form.cleaned_data["role"],
-                                 organisation=organisation, department=department, site=site)
+            services.role_assign(
+                actor=request.user,
+                user=user,
+                role=form.cleaned_data["role"],
+                organisation=organisation,
+                department=department,
+                site=site,
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("The role has been given."))
             return redirect("accounts:user_roles", uuid=user.uuid)
-    return render(request, "accounts/admin/user_roles.html", {
-        "subject": user, "form": form, "role_assignments": selectors.user_role_assignments(request.user, user),
-    })
+    return render(
+        request,
+        "accounts/admin/user_roles.html",
+        {
+            "subject": user,
+            "form": form,
+            "role_assignments": selectors.user_role_assignments(request.user, user),
+        },
+    )
 
 
 @manage_users
 def user_role_remove(request, uuid, assignment_uuid):
     user = _managed_user(request, uuid)
     managed = [organisation.pk for organisation in administered_organisations(request.user)]
-    assignment = get_object_or_404(RoleAssignment.objects.select_related("role", "organisation"),
-                                   user=user, uuid=assignment_uuid, organisation_id__in=managed)
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("role", "organisation"),
+        user=user,
+        uuid=assignment_uuid,
+        organisation_id__in=managed,
+    )
     error = None
     if request.method == "POST":
         try:
@@ -152,14 +180,24 @@ def user_role_remove(request, uuid, assignment_uuid):
         else:
             messages.success(request, _("The role has been removed."))
             return redirect("accounts:user_roles", uuid=user.uuid)
-    return render(request, "accounts/admin/confirm.html", {
-        "subject": user, "error": error, "danger": True,
-        "title": _("Remove a role"),
-        "question": _("Remove the role %(role)s in %(unit)s from %(user)s?") % {
-            "role": assignment.role.name, "unit": assignment.site or assignment.department or assignment.organisation,
-            "user": user.get_full_name() or user.get_username()},
-        "button": _("Remove the role"),
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "accounts/admin/confirm.html",
+        {
+            "subject": user,
+            "error": error,
+            "danger": True,
+            "title": _("Remove a role"),
+            "question": _("Remove the role %(role)s in %(unit)s from %(user)s?")
+            % {
+                "role": assignment.role.name,
+                "unit": assignment.site or assignment.department or assignment.organisation,
+                "user": user.get_full_name() or user.get_username(),
+            },
+            "button": _("Remove the role"),
+        },
+        status=400 if error else 200,
+    )
 
 
 def _weekly_initial(user):
@@ -167,8 +205,12 @@ def _weekly_initial(user):
 
 
 def _exceptions_initial(user):
-    return [{"date": e.date, "start": e.start, "end": e.end, "reason": e.reason}
-            for e in user.working_hours_exceptions.filter(date__gte=datetime.date.today() - datetime.timedelta(days=1))]
+    return [
+        {"date": e.date, "start": e.start, "end": e.end, "reason": e.reason}
+        for e in user.working_hours_exceptions.filter(
+            date__gte=datetime.date.today() - datetime.timedelta(days=1)
+        )
+    ]
 
 
 @manage_users
@@ -180,14 +222,29 @@ def user_working_hours(request, uuid):
     exceptions = ExceptionFormSet(data, prefix="exceptions", initial=_exceptions_initial(user))
     error = None
     if request.method == "POST" and restriction.is_valid() and weekly.is_valid() and exceptions.is_valid():
-        rows = [(f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
-                for f in weekly.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
-        dated = [(f.cleaned_data["date"], f.cleaned_data.get("start"), f.cleaned_data.get("end"),
-                  f.cleaned_data.get("reason", "")) for f in exceptions.forms
-                 if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        rows = [
+            (f.cleaned_data["weekday"], f.cleaned_data["start"], f.cleaned_data["end"])
+            for f in weekly.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        dated = [
+            (
+                f.cleaned_data["date"],
+                f.cleaned_data.get("start"),
+                f.cleaned_data.get("end"),
+                f.cleaned_data.get("reason", ""),
+            )
+            for f in exceptions.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
         try:
-            services.working_hours_set(actor=request.user, user=user,
-                                       restricted=restriction.cleaned_data["restricted"], weekly=rows, exceptions=dated)
+            services.working_hours_set(
+                actor=request.user,
+                user=user,
+                restricted=restriction.cleaned_data["restricted"],
+                weekly=rows,
+                exceptions=dated,
+            )
         except ValidationError as refusal:
             error = refusal.messages[0]
         else:
@@ -195,10 +252,18 @@ def user_working_hours(request, uuid):
             return redirect("accounts:user_working_hours", uuid=user.uuid)
     from ..working_hours import user_time_zone
 
-    return render(request, "accounts/admin/user_working_hours.html", {
-        "subject": user, "restriction": restriction, "weekly": weekly, "exceptions": exceptions, "error": error,
-        "time_zone": str(user_time_zone(user)),
-    })
+    return render(
+        request,
+        "accounts/admin/user_working_hours.html",
+        {
+            "subject": user,
+            "restriction": restriction,
+            "weekly": weekly,
+            "exceptions": exceptions,
+            "error": error,
+            "time_zone": str(user_time_zone(user)),
+        },
+    )
 
 
 @manage_users
@@ -207,8 +272,12 @@ def user_ban(request, uuid):
     form = BanForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_ban(actor=request.user, user=user, until=form.cleaned_data["until"],
-                              reason=form.cleaned_data["reason"])
+            services.user_ban(
+                actor=request.user,
+                user=user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -226,9 +295,19 @@ def _confirmed_action(request, user, *, action, title, question, button, done, d
             error = refusal.messages[0]
         else:
             return done()
-    return render(request, "accounts/admin/confirm.html", {
-        "subject": user, "error": error, "title": title, "question": question, "button": button, "danger": danger,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "accounts/admin/confirm.html",
+        {
+            "subject": user,
+            "error": error,
+            "title": title,
+            "question": question,
+            "button": button,
+            "danger": danger,
+        },
+        status=400 if error else 200,
+    )
 
 
 def _name(user) -> str:
@@ -243,9 +322,15 @@ def user_unban(request, uuid):
         messages.success(request, _("The ban has been lifted."))
         return redirect("accounts:user_detail", uuid=user.uuid)
 
-    return _confirmed_action(request, user, action=lambda: services.user_unban(actor=request.user, user=user),
-                             title=_("Lift the ban"), question=_("Lift the ban on %(user)s?") % {"user": _name(user)},
-                             button=_("Lift the ban"), done=done)
+    return _confirmed_action(
+        request,
+        user,
+        action=lambda: services.user_unban(actor=request.user, user=user),
+        title=_("Lift the ban"),
+        question=_("Lift the ban on %(user)s?") % {"user": _name(user)},
+        button=_("Lift the ban"),
+        done=done,
+    )
 
 
 @manage_users
@@ -256,11 +341,17 @@ def user_deactivate(request, uuid):
         messages.success(request, _("The user has been deactivated."))
         return redirect("accounts:user_detail", uuid=user.uuid)
 
-    return _confirmed_action(request, user, action=lambda: services.user_deactivate(actor=request.user, user=user),
-                             title=_("Deactivate the user"), danger=True,
-                             question=_("Deactivate %(user)s? They will not be able to sign in until activated "
-                                        "again.") % {"user": _name(user)},
-                             button=_("Deactivate"), done=done)
+    return _confirmed_action(
+        request,
+        user,
+        action=lambda: services.user_deactivate(actor=request.user, user=user),
+        title=_("Deactivate the user"),
+        danger=True,
+        question=_("Deactivate %(user)s? They will not be able to sign in until activated again.")
+        % {"user": _name(user)},
+        button=_("Deactivate"),
+        done=done,
+    )
 
 
 @manage_users
@@ -271,10 +362,15 @@ def user_activate(request, uuid):
         messages.success(request, _("The user has been activated."))
         return redirect("accounts:user_detail", uuid=user.uuid)
 
-    return _confirmed_action(request, user, action=lambda: services.user_activate(actor=request.user, user=user),
-                             title=_("Activate the user"),
-                             question=_("Activate %(user)s?") % {"user": _name(user)},
-                             button=_("Activate"), done=done)
+    return _confirmed_action(
+        request,
+        user,
+        action=lambda: services.user_activate(actor=request.user, user=user),
+        title=_("Activate the user"),
+        question=_("Activate %(user)s?") % {"user": _name(user)},
+        button=_("Activate"),
+        done=done,
+    )
 
 
 @manage_users
@@ -285,10 +381,16 @@ def user_delete(request, uuid):
         messages.success(request, _("The user has been deleted."))
         return redirect("accounts:user_list")
 
-    return _confirmed_action(request, user, action=lambda: services.user_delete(actor=request.user, user=user),
-                             title=_("Delete the user"), danger=True,
-                             question=_("Delete %(user)s for good? This cannot be undone.") % {"user": _name(user)},
-                             button=_("Delete"), done=done)
+    return _confirmed_action(
+        request,
+        user,
+        action=lambda: services.user_delete(actor=request.user, user=user),
+        title=_("Delete the user"),
+        danger=True,
+        question=_("Delete %(user)s for good? This cannot be undone.") % {"user": _name(user)},
+        button=_("Delete"),
+        done=done,
+    )
 
 
 @manage_users
@@ -300,13 +402,25 @@ def user_password_reset(request, uuid):
         request.session[INITIAL_PASSWORD_SESSION_KEY] = {"user": str(user.uuid), "password": password}
 
     def done():
-        messages.success(request, _("A new initial password has been set; the user must change it at sign-in."))
+        messages.success(
+            request, _("A new initial password has been set; the user must change it at sign-in.")
+        )
         return redirect("accounts:user_detail", uuid=user.uuid)
 
-    return _confirmed_action(request, user, action=action, title=_("Reset the password"),
-                             question=_("Give %(user)s a new initial password? Their current password stops "
-                                        "working and every session of theirs ends.") % {"user": _name(user)},
-                             button=_("Reset the password"), done=done, danger=True)
+    return _confirmed_action(
+        request,
+        user,
+        action=action,
+        title=_("Reset the password"),
+        question=_(
+            "Give %(user)s a new initial password? Their current password stops "
+            "working and every session of theirs ends."
+        )
+        % {"user": _name(user)},
+        button=_("Reset the password"),
+        done=done,
+        danger=True,
+    )
 
 
 # --- Roles ------------------------------------------------------------------------------------------
@@ -319,9 +433,14 @@ def _permission_areas(form):
     for permission in form.fields["permissions"].queryset:
         label = permission.content_type.app_label
         area = areas.setdefault(label, {"label": apps.get_app_config(label).verbose_name, "permissions": []})
-        area["permissions"].append({"pk": permission.pk, "name": _(permission.name),
-                                    "code": f"{label}.{permission.codename}",
-                                    "checked": str(permission.pk) in selected})
+        area["permissions"].append(
+            {
+                "pk": permission.pk,
+                "name": _(permission.name),
+                "code": f"{label}.{permission.codename}",
+                "checked": str(permission.pk) in selected,
+            }
+        )
     return list(areas.values())
 
 
@@ -341,17 +460,23 @@ def role_create(request):
         else:
             messages.success(request, _("The role has been created."))
             return redirect("accounts:role_edit", pk=role.pk)
-    return render(request, "accounts/admin/role_form.html", {"form": form, "areas": _permission_areas(form),
-                                                             "creating": True})
+    return render(
+        request,
+        "accounts/admin/role_form.html",
+        {"form": form, "areas": _permission_areas(form), "creating": True},
+    )
 
 
 @manage_roles
 def role_edit(request, pk):
     role = get_object_or_404(Group, pk=pk)
     profile = RoleProfile.objects.filter(role=role).first()
-    initial = {"name": role.name, "permissions": list(role.permissions.values_list("pk", flat=True)),
-               "access_level": profile.access_level if profile else "none",
-               "is_staff_role": profile.is_staff_role if profile else True}
+    initial = {
+        "name": role.name,
+        "permissions": list(role.permissions.values_list("pk", flat=True)),
+        "access_level": profile.access_level if profile else "none",
+        "is_staff_role": profile.is_staff_role if profile else True,
+    }
     form = RoleForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -361,9 +486,16 @@ def role_edit(request, pk):
         else:
             messages.success(request, _("The role has been saved."))
             return redirect("accounts:role_edit", pk=role.pk)
-    return render(request, "accounts/admin/role_form.html", {
-        "form": form, "areas": _permission_areas(form), "role": role, "holders": services.role_holders(role),
-    })
+    return render(
+        request,
+        "accounts/admin/role_form.html",
+        {
+            "form": form,
+            "areas": _permission_areas(form),
+            "role": role,
+            "holders": services.role_holders(role),
+        },
+    )
 
 
 @manage_roles
@@ -380,7 +512,14 @@ def role_delete(request, pk):
         else:
             messages.success(request, _("The role has been deleted."))
             return redirect("accounts:role_list")
-    return render(request, "accounts/admin/role_delete.html", {
-        "role": role, "holders": holders, "form": form, "error": error,
-    }, status=400 if error else 200)
-
+    return render(
+        request,
+        "accounts/admin/role_delete.html",
+        {
+            "role": role,
+            "holders": holders,
+            "form": form,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

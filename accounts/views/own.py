@@ -10,7 +10,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
-from .common import posted
 from .. import mfa as mfa_service
 from .. import services
 from ..adapters import check_lock, count_failure, sign_in_completed
@@ -18,12 +17,14 @@ from ..choices import Outcome, SecurityEventType
 from ..forms import ChangePasswordForm, CodeForm, SetInitialPasswordForm
 from ..journal import security_event
 from ..policy import is_staff_user
+from .common import posted
 
 
 def _next_url(request, default: str = "home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     from django.urls import reverse
 
@@ -33,12 +34,16 @@ def _next_url(request, default: str = "home") -> str:
 @login_required
 def profile(request):
     user = request.user
-    return render(request, "accounts/profile.html", {
-        "role_assignments": user.active_role_assignments(),
-        "totp": mfa_service.confirmed_totp(user),
-        "backup_codes_left": mfa_service.remaining_backup_codes(user),
-        "staff": is_staff_user(user),
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "role_assignments": user.active_role_assignments(),
+            "totp": mfa_service.confirmed_totp(user),
+            "backup_codes_left": mfa_service.remaining_backup_codes(user),
+            "staff": is_staff_user(user),
+        },
+    )
 
 
 @never_cache
@@ -56,23 +61,37 @@ def password_change(request):
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect(_next_url(request))
-        security_event(event=SecurityEventType.PASSWORD_REJECTED, outcome=Outcome.FAILURE, user=user,
-                       details={"errors": sorted({e.code or "invalid" for field in form.errors.as_data().values()
-                                                  for e in field})})
-    return render(request, "accounts/password_change.html", {"form": form, "forced": forced,
-                                                             "next": request.GET.get("next", "")})
+        security_event(
+            event=SecurityEventType.PASSWORD_REJECTED,
+            outcome=Outcome.FAILURE,
+            user=user,
+            details={
+                "errors": sorted(
+                    {e.code or "invalid" for field in form.errors.as_data().values() for e in field}
+                )
+            },
+        )
+    return render(
+        request,
+        "accounts/password_change.html",
+        {"form": form, "forced": forced, "next": request.GET.get("next", "")},
+    )
 
 
 @never_cache
 @login_required
 def mfa(request):
     user = request.user
-    return render(request, "accounts/mfa.html", {
-        "totp": mfa_service.confirmed_totp(user),
-        "backup_codes_left": mfa_service.remaining_backup_codes(user),
-        "staff": is_staff_user(user),
-        "verified": user.is_verified(),
-    })
+    return render(
+        request,
+        "accounts/mfa.html",
+        {
+            "totp": mfa_service.confirmed_totp(user),
+            "backup_codes_left": mfa_service.remaining_backup_codes(user),
+            "staff": is_staff_user(user),
+            "verified": user.is_verified(),
+        },
+    )
 
 
 @never_cache
@@ -91,18 +110,36 @@ def mfa_enrol(request):
             codes = mfa_service.issue_backup_codes(user)
             security_event(event=SecurityEventType.MFA_ENROLLED, user=user, details={"method": "totp"})
             sign_in_completed(user)
-            return render(request, "accounts/backup_codes.html", {
-                "codes": [mfa_service.format_backup_code(code) for code in codes],
-                "next": _next_url(request), "enrolled": True,
-            })
-        security_event(event=SecurityEventType.MFA_FAILED, outcome=Outcome.FAILURE, user=user,
-                       details={"step": "enrolment"})
-        form.add_error("code", _("The code does not match. Check the time on your phone and type the code "
-                                 "the app shows now."))
-    return render(request, "accounts/mfa_enrol.html", {
-        "form": form, "qr": mfa_service.qr_data_uri(device), "key": mfa_service.base32_key(device),
-        "next": request.GET.get("next", ""), "replacing": mfa_service.confirmed_totp(user) is not None,
-    })
+            return render(
+                request,
+                "accounts/backup_codes.html",
+                {
+                    "codes": [mfa_service.format_backup_code(code) for code in codes],
+                    "next": _next_url(request),
+                    "enrolled": True,
+                },
+            )
+        security_event(
+            event=SecurityEventType.MFA_FAILED,
+            outcome=Outcome.FAILURE,
+            user=user,
+            details={"step": "enrolment"},
+        )
+        form.add_error(
+            "code",
+            _("The code does not match. Check the time on your phone and type the code the app shows now."),
+        )
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {
+            "form": form,
+            "qr": mfa_service.qr_data_uri(device),
+            "key": mfa_service.base32_key(device),
+            "next": request.GET.get("next", ""),
+            "replacing": mfa_service.confirmed_totp(user) is not None,
+        },
+    )
 
 
 @never_cache
@@ -129,8 +166,11 @@ def mfa_verify(request):
         device = mfa_service.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
-            security_event(event=SecurityEventType.MFA_VERIFIED, user=user,
-                           details={"method": "backup" if device.name == mfa_service.BACKUP_DEVICE_NAME else "totp"})
+            security_event(
+                event=SecurityEventType.MFA_VERIFIED,
+                user=user,
+                details={"method": "backup" if device.name == mfa_service.BACKUP_DEVICE_NAME else "totp"},
+            )
             sign_in_completed(user)
             return redirect(_next_url(request))
         lock = count_failure(event=SecurityEventType.MFA_FAILED, user=user)
@@ -141,11 +181,18 @@ def mfa_verify(request):
 
             get_adapter(request).logout(request)
             return render(request, "accounts/refused.html", {"message": lock_message(lock)}, status=403)
-        form.add_error("code", _("The code is not right. Type the code your app shows now, or a backup code."))
-    return render(request, "accounts/mfa_verify.html", {
-        "form": form, "next": request.GET.get("next", "") or request.POST.get("next", ""),
-        "factors": [factor for factor in mfa_service.SECOND_FACTORS if factor.url_name],
-    })
+        form.add_error(
+            "code", _("The code is not right. Type the code your app shows now, or a backup code.")
+        )
+    return render(
+        request,
+        "accounts/mfa_verify.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", "") or request.POST.get("next", ""),
+            "factors": [factor for factor in mfa_service.SECOND_FACTORS if factor.url_name],
+        },
+    )
 
 
 @never_cache
@@ -158,9 +205,15 @@ def mfa_backup_codes(request):
         return redirect("accounts:mfa")
     codes = mfa_service.issue_backup_codes(user)
     security_event(event=SecurityEventType.MFA_BACKUP_CODES, user=user)
-    return render(request, "accounts/backup_codes.html", {
-        "codes": [mfa_service.format_backup_code(code) for code in codes], "next": "", "enrolled": False,
-    })
+    return render(
+        request,
+        "accounts/backup_codes.html",
+        {
+            "codes": [mfa_service.format_backup_code(code) for code in codes],
+            "next": "",
+            "enrolled": False,
+        },
+    )
 
 
 @login_required

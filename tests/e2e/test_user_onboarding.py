@@ -25,7 +25,8 @@ def sign_in(page, login: str, password: str) -> None:
 @pytest.mark.req("DSM80-22.8")
 @pytest.mark.req("DSM80-27.4")
 def test_a_new_user_is_created_signs_in_changes_the_password_and_enrols_the_second_factor(
-        page, browser, live_server, make_user, org, password):
+    page, browser, live_server, make_user, org, password
+):
     admin = make_user(Role.ADMINISTRATOR, username="chief")
     admin_device = TOTPDevice.objects.create(user=admin, name="totp", confirmed=True)
 
