@@ -111,6 +111,12 @@ class AccountAdapter(DefaultAccountAdapter):
             sign_in_completed(user)
         return response
 
+    def set_password(self, user, password: str) -> None:
+        # allauth's own password pages go through the same service as ours: history and journal.
+        from .services import password_change
+
+        password_change(user=user, new_password=password)
+
     def logout(self, request) -> None:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

@@ -575,10 +575,3 @@ def security_event_review(*, actor, event: SecurityEvent) -> SecurityEvent:
         event.reviewed_at, event.reviewed_by = timezone.now(), actor
         event.save(update_fields=["reviewed_at", "reviewed_by"])
     return event
-
-
-def sign_in_outcome(
-    *, event: str, user=None, username: str = "", outcome: str = Outcome.SUCCESS, details=None
-) -> None:
-    """Journal a sign-in step (used by the sign-in adapter and the second-factor pages)."""
-    security_event(event=event, user=user, username=username, outcome=outcome, details=details)

@@ -288,3 +288,10 @@ def test_the_security_journal_filters_by_user_event_and_period(
     )
     bad = officer.get(url, {"date_from": "2030-01-02", "date_to": "2030-01-01"}, **EN)
     assert "ends before it starts" in bad.content.decode()
+
+
+@pytest.mark.req("DSM80-27.5")
+def test_a_page_refused_for_lack_of_a_role_says_why(client_as):
+    response = client_as(Role.DOCTOR).get(reverse("accounts:user_list"), **EN)
+    assert response.status_code == 403
+    assert "Your roles do not allow this page." in response.content.decode()

@@ -30,6 +30,7 @@ def events(kind, **filters):
 
 @pytest.mark.req("DSM80-27.4")
 @pytest.mark.req("DSM80-27.7")
+@pytest.mark.req("DSM39-4.4")
 def test_staff_sign_in_takes_a_password_and_then_a_code_from_the_app(client, make_user, password):
     doctor = make_user(Role.DOCTOR)
     device = enrolled(doctor)
@@ -392,3 +393,16 @@ def test_the_administrator_cannot_switch_the_restriction_on_from_an_untrusted_ad
     org.organisation.refresh_from_db()
     assert org.organisation.restrict_to_trusted_networks
     assert events("trusted_networks_changed", details__enabled=True).exists()
+
+
+@pytest.mark.req("DSM80-22.8")
+def test_allauths_password_page_follows_the_same_rules_and_journal(client_as, password):
+    client = client_as(Role.NURSE)
+    url = reverse("account_change_password")
+    reused = client.post(url, {"oldpassword": password, "password1": password, "password2": password}, **EN)
+    assert "used this password recently" in reused.content.decode()
+    client.post(
+        url, {"oldpassword": password, "password1": "Snow-Leopard-4242", "password2": "Snow-Leopard-4242"}
+    )
+    assert events("password_changed", user=client.user).exists()
+    assert client.user.password_history.count() == 1
