@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .choices import AccessLevel, Outcome, SecurityEventType
+from .choices import AccessLevel, SecurityEventType
 from .journal import security_event
 from .models import (
     Department,
