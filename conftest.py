@@ -14,6 +14,7 @@ from accounts.tests.factories import (
     SiteFactory,
     UserFactory,
 )
+from accounts.tests.helpers import force_login_verified
 
 
 @pytest.fixture
@@ -49,13 +50,14 @@ def make_user(org):
 
 @pytest.fixture
 def client_as(client, make_user, org):
-    """client_as(role, **make_user kwargs) -> a Django test client signed in as a new user in that role."""
+    """client_as(role, **make_user kwargs) -> a Django test client signed in as a new user in that role,
+    with the second factor given (staff must use one; see accounts.middleware)."""
 
     def sign_in(role: str, **kwargs):
         if role == Role.DOCTOR or role == Role.NURSE:
             kwargs.setdefault("department", org.departments[0])
         user = make_user(role, **kwargs)
-        client.force_login(user)
+        force_login_verified(client, user)
         client.user = user
         return client
 

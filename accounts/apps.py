@@ -2,6 +2,8 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
+from mis.navigation import NavItem
+
 
 def _create_default_roles(sender, **kwargs) -> None:
     from .services import ensure_default_roles
@@ -12,6 +14,16 @@ def _create_default_roles(sender, **kwargs) -> None:
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
+    nav_items = (
+        NavItem(_("Users"), "accounts:user_list", "accounts.manage_users", order=900),
+        NavItem(_("Roles"), "accounts:role_list", "accounts.manage_roles", order=910),
+        NavItem(
+            _("Security journal"), "accounts:security_events", "accounts.view_security_events", order=920
+        ),
+        NavItem(
+            _("Trusted addresses"), "accounts:trusted_networks", "accounts.manage_trusted_networks", order=930
+        ),
+    )
 
     def ready(self) -> None:
         # After every migrate (and every test-database flush) the built-in roles exist. Connected to the

@@ -7,6 +7,8 @@ defaults are (re)applied by `ensure_default_roles` only to groups that do not ex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .choices import AccessLevel
+
 
 class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
@@ -26,6 +28,7 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         "accounts.manage_users",
         "accounts.manage_roles",
         "accounts.view_security_events",
+        "accounts.manage_trusted_networks",
         "audit.view_audit_journal",
         "integrations.view_outbox",
     ],
@@ -45,11 +48,13 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         "telemed.conduct_remote_session",
         "records.add_medical_record",
         "monitoring.view_monitoring",
+        "accounts.use_emergency_access",
     ],
     Role.NURSE: [
         "patients.view_patient",
         "scheduling.view_appointment",
         "monitoring.view_monitoring",
+        "accounts.use_emergency_access",
     ],
     Role.PATIENT: [
         "patients.use_personal_cabinet",
@@ -62,4 +67,16 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         "audit.view_audit_journal",
         "accounts.view_security_events",
     ],
+}
+
+# How much of an attached patient's data each built-in role opens (DSM80-10); an administrator changes
+# it per role on the role page (RoleProfile.access_level).
+DEFAULT_ACCESS_LEVELS: dict[str, str] = {
+    Role.ADMINISTRATOR: AccessLevel.NONE,
+    Role.REGISTRAR: AccessLevel.DEMOGRAPHICS,
+    Role.DOCTOR: AccessLevel.FULL_RECORD,
+    Role.NURSE: AccessLevel.CLINICAL_SUMMARY,
+    Role.PATIENT: AccessLevel.NONE,
+    Role.PHARMACIST: AccessLevel.DEMOGRAPHICS,
+    Role.AUDITOR: AccessLevel.NONE,
 }

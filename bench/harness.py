@@ -54,9 +54,9 @@ class Bench:
     def client(self, user=None) -> Client:
         client = Client()
         if user is not None:
-            from accounts.testing import sign_in_verified
+            from accounts.tests.helpers import force_login_verified
 
-            sign_in_verified(client, user)
+            force_login_verified(client, user)
         return client
 
     def compare(self, name: str, *, subject: Callable, baseline: Callable, baseline_name: str,

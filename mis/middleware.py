@@ -1,3 +1,4 @@
+import ipaddress
 import uuid
 
 from django.conf import settings
@@ -5,14 +6,33 @@ from django.conf import settings
 from . import request_context
 
 
+def _from_trusted_proxy(remote: str) -> bool:
+    proxies = [item.strip() for item in getattr(settings, "TRUSTED_PROXY", "").split(",") if item.strip()]
+    if not proxies or not remote:
+        return False
+    try:
+        address = ipaddress.ip_address(remote)
+    except ValueError:
+        return False
+    for proxy in proxies:
+        try:
+            if address in ipaddress.ip_network(proxy, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
 def client_ip(request) -> str:
-    """The client address; X-Forwarded-For is believed only from the configured reverse proxy."""
+    """The client address; X-Forwarded-For is believed only from the configured reverse proxy, and then
+    only its last entry (the one that proxy appended; anything before it the client could have typed)."""
     remote = request.META.get("REMOTE_ADDR", "")
-    proxy = getattr(settings, "TRUSTED_PROXY", "")
-    if proxy and remote == proxy:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
+    if _from_trusted_proxy(remote):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(forwarded))
+        except ValueError:
+            pass
     return remote
 
 

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.roles import Role
+from accounts.tests.helpers import force_login_verified
 from patients.tests.factories import PatientFactory
 from tests.access import Access
 
@@ -64,8 +65,8 @@ def world(org, make_user):
 
 
 def sign_in(client: Client, user) -> Client:
-    client.force_login(user)
-    return client
+    """A session as after a full sign-in: password and second factor."""
+    return force_login_verified(client, user)
 
 
 @pytest.mark.req("DSM80-27.5")

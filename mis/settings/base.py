@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mis.middleware.RequestContextMiddleware",
+    "accounts.middleware.AccessPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "mis.urls"
@@ -129,6 +130,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
@@ -140,6 +142,11 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/15m/key"}
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "MIS")
+# The address of the reverse proxy in front of the server (an address or a CIDR range, comma-separated
+# for several): only from there is X-Forwarded-For believed (mis.middleware.client_ip).
+TRUSTED_PROXY = env_str("TRUSTED_PROXY", "")
 
 # --- Languages and time ------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"

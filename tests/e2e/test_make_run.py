@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +42,23 @@ def wait_ready(url: str, process: subprocess.Popen, seconds: float = 240) -> dic
     pytest.fail("the stack did not become ready")
 
 
+def printed_totp_key(output: list[str], username: str) -> str:
+    """The TOTP key seed_demo printed for a demo user, as a person would copy it into their app."""
+    for line in output:
+        parts = line.split()
+        if parts[:3] == [username, "TOTP", "key"]:
+            return parts[3]
+    pytest.fail(f"seed_demo printed no TOTP key for {username}")
+
+
+def totp_now(base32_key: str) -> str:
+    import base64
+
+    from django_otp.oath import totp
+
+    return f"{totp(base64.b32decode(base32_key + '=' * (-len(base32_key) % 8))):06d}"
+
+
 @pytest.fixture
 def running_stack(tmp_path):
     port, redis_port = free_port(), free_port()
@@ -50,9 +68,11 @@ def running_stack(tmp_path):
                CELERY_QUEUE=f"mis-run-{port}")
     process = subprocess.Popen([sys.executable, "-m", "mis.stack", "run"], cwd=BASE_DIR, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
     base_url = f"http://127.0.0.1:{port}"
     try:
-        yield base_url, process, wait_ready(f"{base_url}/readyz", process)
+        yield base_url, process, wait_ready(f"{base_url}/readyz", process), output
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -64,7 +84,7 @@ def running_stack(tmp_path):
 
 @pytest.mark.req("DSM80-24.3")
 def test_make_run_brings_up_the_site_and_the_demo_doctor_signs_in(running_stack, browser):
-    base_url, process, readiness = running_stack
+    base_url, process, readiness, output = running_stack
     assert readiness == {"status": "ok", "checks": {"database": True, "redis": True, "celery": True}}
 
     context = browser.new_context(base_url=base_url, locale="ru-RU")
@@ -73,6 +93,9 @@ def test_make_run_brings_up_the_site_and_the_demo_doctor_signs_in(running_stack,
     page.get_by_label("Имя пользователя или e-mail").fill("doctor")
     page.get_by_label("Пароль").fill(demo_password("doctor"))
     page.get_by_role("button", name="Войти").click()
+    page.wait_for_url("**/staff/mfa/verify/**")
+    page.locator("#id_code").fill(totp_now(printed_totp_key(output, "doctor")))
+    page.locator("#id_code").press("Enter")
     page.wait_for_url(f"{base_url}/")
     assert "Врач" in page.get_by_test_id("role-list").inner_text()
     page.get_by_role("button", name="KK").click()
@@ -82,5 +105,5 @@ def test_make_run_brings_up_the_site_and_the_demo_doctor_signs_in(running_stack,
 
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=60) == 0
-    output = process.stdout.read()
-    assert "MIS is running at" in output and "Doctor-Demo-2026" in output
+    printed = "".join(output)
+    assert "MIS is running at" in printed and "Doctor-Demo-2026" in printed
