@@ -1,5 +1,6 @@
 from allauth.account.forms import LoginForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -12,19 +13,6 @@ from .choices import AccessLevel, Outcome, SecurityEventType
 from .journal import security_event
 from .models import Department, Organisation, Site, User, WorkingHours
 from .policy import refusal_for
-
-PROJECT_APPS = (
-    "accounts",
-    "audit",
-    "classifiers",
-    "patients",
-    "scheduling",
-    "telemed",
-    "records",
-    "monitoring",
-    "pharmacy",
-    "integrations",
-)
 
 
 class SignInForm(LoginForm):
@@ -276,7 +264,7 @@ class WorkingHoursRestrictionForm(forms.Form):
 
 def project_permissions():
     return (
-        Permission.objects.filter(content_type__app_label__in=PROJECT_APPS)
+        Permission.objects.filter(content_type__app_label__in=settings.PROJECT_APPS)
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
     )

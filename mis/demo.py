@@ -8,9 +8,7 @@ import importlib.util
 from dataclasses import dataclass, field
 
 from django.apps import apps
-
-PROJECT_APPS = ("accounts", "audit", "classifiers", "patients", "scheduling", "telemed", "records",
-                "monitoring", "pharmacy", "integrations")
+from django.conf import settings
 
 
 @dataclass
@@ -26,7 +24,7 @@ class DemoContext:
 
 def seed_all(context: DemoContext) -> DemoContext:
     for config in apps.get_app_configs():
-        if config.name not in PROJECT_APPS:
+        if config.name not in settings.PROJECT_APPS:
             continue
         module_name = f"{config.name}.demo"
         if importlib.util.find_spec(module_name) is not None:

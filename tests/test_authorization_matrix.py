@@ -4,6 +4,7 @@ import importlib
 import importlib.util
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -14,8 +15,6 @@ from tests.access import Access
 
 # Third-party URL groups that guard themselves: allauth's sign-in pages, Django's admin, i18n.
 EXTERNAL_PREFIXES = ("account_", "admin:", "set_language", "readyz", "javascript-catalog")
-PROJECT_APPS = ("mis", "accounts", "audit", "classifiers", "patients", "scheduling", "telemed", "records",
-                "monitoring", "pharmacy", "integrations")
 
 
 def url_names(resolver=None, namespace="") -> set[str]:
@@ -31,7 +30,7 @@ def url_names(resolver=None, namespace="") -> set[str]:
 
 def declared_access() -> dict[str, Access]:
     declared = {}
-    for app in PROJECT_APPS:
+    for app in ["mis", *settings.PROJECT_APPS]:
         module = f"{app}.tests.url_access"
         if importlib.util.find_spec(module):
             declared.update(importlib.import_module(module).URL_ACCESS)

@@ -15,6 +15,21 @@ DEBUG = env_bool("DEBUG", DJANGO_ENV == "development")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# The project's own apps, in dependency order; demo data, the authorization matrix and the role
+# permission matrix walk this list.
+PROJECT_APPS = [
+    "accounts",
+    "audit",
+    "classifiers",
+    "patients",
+    "scheduling",
+    "telemed",
+    "records",
+    "monitoring",
+    "pharmacy",
+    "integrations",
+]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -33,16 +48,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "mis",
-    "accounts",
-    "audit",
-    "classifiers",
-    "patients",
-    "scheduling",
-    "telemed",
-    "records",
-    "monitoring",
-    "pharmacy",
-    "integrations",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [
