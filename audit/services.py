@@ -5,7 +5,7 @@ medical data calls `record` inside its own transaction, so a change never lands 
 failed journal write fails the whole operation.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from django.db import models
 
@@ -39,6 +39,13 @@ def record(
         user_agent=context.user_agent,
         request_id=context.request_id,
     )
+
+
+def record_many(
+    *, actor, action: AuditAction | str, entries: Iterable[Mapping], reason: str = ""
+) -> list[AuditEntry]:
+    """Journal a bulk operation in one statement: `entries` are dicts with `patient`, `obj`, `fields`."""
+    return [record(actor=actor, action=action, reason=reason, **dict(entry)) for entry in entries]
 
 
 def record_exchange(
