@@ -40,6 +40,7 @@ lint: install
 
 check-deploy: install
 	DJANGO_ENV=production SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	  AUDIT_CHAIN_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(32))')" \
 	  ALLOWED_HOSTS=mis.example.kz $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:

@@ -67,6 +67,7 @@ class SecurityEventType(models.TextChoices):
     TRUSTED_NETWORKS_CHANGED = "trusted_networks_changed", _("Trusted addresses changed")
     TRUSTED_NETWORK_REFUSED = "trusted_network_refused", _("Refused from an untrusted address")
     BREAK_THE_GLASS = "break_the_glass", _("Emergency access")
+    AUDIT_CHAIN_BROKEN = "audit_chain_broken", _("Audit journal integrity broken")
 
 
 class Outcome(models.TextChoices):

@@ -1,18 +1,93 @@
 """The one way to write the audit journal.
 
 Every service that reads, creates, changes, deletes, prints, exports, signs, sends or receives personal
-medical data calls `record` inside its own transaction, so a change never lands without its entry and a
-failed journal write fails the whole operation.
+medical data calls `record` (or `record_many` for a bulk operation) inside its own transaction, so a
+change never lands without its entry and a failed journal write fails the whole operation.
+
+Writers append under a transaction-level advisory lock held until commit, so the hash chain stays
+linear however many processes write at once: each entry links to the last committed one. Call `record`
+late in a transaction — the lock is held from there to the commit.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 
-from django.db import models
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+from django.utils import timezone
 
 from mis import request_context
 
+from .chain import CHAIN_FIELDS, GENESIS, entry_hash
 from .choices import AuditAction
 from .models import AuditEntry
+
+CHAIN_LOCK = 0x4155_4454  # "AUDT": the advisory lock key that serialises appends
+
+
+def _actor_identity(actor) -> tuple[str, str, int | None]:
+    """Name, roles and organisation of the actor as they are now: the entry must keep them even if the
+    user is renamed or changes roles later."""
+    name = actor.get_full_name() or actor.get_username()
+    assignments = actor.active_role_assignments() if hasattr(actor, "active_role_assignments") else []
+    roles = ", ".join(sorted({str(assignment.role.name) for assignment in assignments}))
+    organisation_id = getattr(actor, "organisation_id", None) or next(
+        (assignment.organisation_id for assignment in assignments), None
+    )
+    return name, roles, organisation_id
+
+
+def _plain(fields: Mapping | None) -> dict:
+    """The fields as JSON will return them, so that the hash computed now matches the stored row."""
+    return json.loads(json.dumps(dict(fields or {}), cls=DjangoJSONEncoder))
+
+
+def _entry(*, actor, action, patient=None, obj=None, fields=None, reason="", counterpart="", outcome="") -> AuditEntry:
+    context = request_context.current()
+    person = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    name, roles, organisation_id = _actor_identity(person) if person else ("", "", None)
+    if organisation_id is None and patient is not None:
+        organisation_id = patient.organisation_id
+    return AuditEntry(
+        actor=person,
+        actor_name=name[:300],
+        actor_role=roles[:300],
+        organisation_id=organisation_id,
+        action=AuditAction(action),
+        patient=patient,
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        fields=_plain(fields),
+        reason=reason,
+        ip=context.ip,
+        user_agent=context.user_agent[:300],
+        request_id=context.request_id,
+        counterpart=counterpart[:100],
+        outcome=outcome[:32],
+    )
+
+
+def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    if not entries:
+        return entries
+    table = AuditEntry._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - model table name
+        row = cursor.fetchone()
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
+            [len(entries)],
+        )
+        ids = sorted(value for (value,) in cursor.fetchall())
+        prev_hash = row[0] if row else GENESIS
+        now = timezone.now()
+        for entry, entry_id in zip(entries, ids, strict=True):
+            entry.id, entry.created_at, entry.prev_hash = entry_id, now, prev_hash
+            values = {name: getattr(entry, name) for name in CHAIN_FIELDS}
+            entry.hash = prev_hash = entry_hash(entry.prev_hash, values)
+        AuditEntry.objects.bulk_create(entries)
+    return entries
 
 
 def record(
@@ -24,39 +99,37 @@ def record(
     fields: Mapping | None = None,
     reason: str = "",
 ) -> AuditEntry:
-    context = request_context.current()
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEntry.objects.create(
-        actor=actor_obj,
-        actor_name=actor_obj.get_full_name() or actor_obj.get_username() if actor_obj else "",
-        action=AuditAction(action),
-        patient=patient,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        fields=dict(fields or {}),
-        reason=reason,
-        ip=context.ip,
-        user_agent=context.user_agent,
-        request_id=context.request_id,
-    )
+    """Journal one action on personal medical data. For changes, `fields` maps each changed field to
+    [old, new]; otherwise it holds what identifies the action (a document kind, an export's filters)."""
+    return _append([_entry(actor=actor, action=action, patient=patient, obj=obj, fields=fields, reason=reason)])[0]
 
 
-def record_many(
-    *, actor, action: AuditAction | str, entries: Iterable[Mapping], reason: str = ""
-) -> list[AuditEntry]:
+def record_many(*, actor, action: AuditAction | str, entries: Iterable[Mapping], reason: str = "") -> list[AuditEntry]:
     """Journal a bulk operation in one statement: `entries` are dicts with `patient`, `obj`, `fields`."""
-    return [record(actor=actor, action=action, reason=reason, **dict(entry)) for entry in entries]
+    return _append([_entry(actor=actor, action=action, reason=reason, **dict(entry)) for entry in entries])
 
 
 def record_exchange(
-    *, direction: str, counterpart: str, message_type: str, message_id: str, patient=None, outcome: str,
+    *,
+    direction: str,
+    counterpart: str,
+    message_type: str,
+    message_id: str,
+    patient=None,
+    outcome: str,
     detail: str = "",
+    actor=None,
 ) -> AuditEntry:
     """Journal one transmission to ("out") or receipt from ("in") another system (DSM39-4.13)."""
-    return record(
-        actor=None,
+    if direction not in ("in", "out"):
+        raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
+    entry = _entry(
+        actor=actor,
         action=AuditAction.TRANSMIT if direction == "out" else AuditAction.RECEIVE,
         patient=patient,
-        fields={"counterpart": counterpart, "message_type": message_type, "message_id": message_id,
-                "outcome": outcome, "detail": detail[:500]},
+        fields={"message_type": message_type, "message_id": message_id, "detail": detail[:500]},
+        counterpart=counterpart,
+        outcome=outcome,
     )
+    entry.object_type, entry.object_id = message_type[:100], message_id[:64]
+    return _append([entry])[0]

@@ -213,6 +213,17 @@ MLLP_PORT = env_int("MLLP_PORT", 2575)
 DICOM_PORT = env_int("DICOM_PORT", 11112)
 DICOM_AE_TITLE = env_str("DICOM_AE_TITLE", "MIS")
 
+# --- Audit journal -----------------------------------------------------------------------------
+# The hash chain's key: set once per installation and never changed (see audit/chain.py).
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", "dev-only-audit-chain-key")
+# How long the journal is kept (DSM39-4.17); the application itself never deletes it.
+AUDIT_RETENTION_YEARS = env_int("AUDIT_RETENTION_YEARS", 25)
+AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 200_000)
+# Changed-field names whose values the viewer masks (the journal stores them as they were).
+AUDIT_MASKED_FIELDS = frozenset(env_list("AUDIT_MASKED_FIELDS", "iin,phone,email,password,document_number,"
+                                         "address,registration_address,actual_address,birth_date"))
+CELERY_BEAT_SCHEDULE["verify-audit-chain"] = {"task": "audit.tasks.verify_audit_chain", "schedule": 24 * 3600.0}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

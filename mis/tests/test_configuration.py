@@ -25,9 +25,17 @@ def test_production_refuses_the_development_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.req("DSM80-22.5")
+def test_production_refuses_to_start_without_the_audit_chain_key():
+    result = run_python("manage.py", "check", DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(64),
+                        ALLOWED_HOSTS="mis.example.kz")
+    assert result.returncode != 0
+    assert "AUDIT_CHAIN_KEY must be set" in result.stderr
+
+
 def test_production_refuses_to_start_without_allowed_hosts():
     result = run_python("manage.py", "check", DJANGO_ENV="production", SECRET_KEY=secrets.token_urlsafe(64),
-                        ALLOWED_HOSTS="")
+                        AUDIT_CHAIN_KEY=secrets.token_urlsafe(32), ALLOWED_HOSTS="")
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must list" in result.stderr
 
@@ -35,7 +43,8 @@ def test_production_refuses_to_start_without_allowed_hosts():
 @pytest.mark.req("DSM80-27.5")
 def test_deploy_check_with_production_settings_reports_no_warning():
     result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", DJANGO_ENV="production",
-                        SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="mis.example.kz")
+                        SECRET_KEY=secrets.token_urlsafe(64), AUDIT_CHAIN_KEY=secrets.token_urlsafe(32),
+                        ALLOWED_HOSTS="mis.example.kz")
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
 

@@ -1,0 +1,171 @@
+"""The journal's tamper evidence: append-only in the database, a hash chain that audit_verify walks."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from accounts.models import SecurityEvent
+from audit.models import AppendOnlyError, AuditEntry
+from audit.services import record, record_many
+from audit.tasks import verify_audit_chain
+from audit.verification import chain_verify
+from patients.tests.factories import PatientFactory
+
+pytestmark = [pytest.mark.req("DSM80-22.5"), pytest.mark.req("DSM39-4.17")]
+
+
+@pytest.fixture
+def entries(make_user):
+    doctor = make_user("doctor")
+    patient = PatientFactory()
+    return [record(actor=doctor, action="view", patient=patient, obj=patient) for _ in range(5)]
+
+
+def raw_sql(sql: str, params=()) -> None:
+    """As a database superuser could: with triggers (the append-only one included) switched off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(sql, params)
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def test_an_untouched_journal_verifies(entries):
+    report = chain_verify()
+    assert report.ok and report.checked == 5
+    assert entries[0].prev_hash == "0" * 64
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+
+
+def test_changing_one_entry_through_sql_is_found_at_its_id(entries):
+    raw_sql("UPDATE audit_auditentry SET actor_name = 'Someone else' WHERE id = %s", [entries[2].id])
+    report = chain_verify()
+    assert (report.ok, report.broken_id, report.checked) == (False, entries[2].id, 2)
+    assert "changed" in report.problem
+
+
+def test_changing_the_fields_of_one_entry_is_found(entries):
+    raw_sql("""UPDATE audit_auditentry SET fields = '{"x": 1}' WHERE id = %s""", [entries[4].id])
+    assert chain_verify().broken_id == entries[4].id
+
+
+def test_deleting_one_entry_is_found_at_the_entry_after_it(entries):
+    raw_sql("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].id])
+    report = chain_verify()
+    assert report.broken_id == entries[2].id and "deleted or inserted" in report.problem
+
+
+def test_inserting_one_out_of_order_is_found_at_its_id(make_user):
+    doctor, patient = make_user("doctor"), PatientFactory()
+    before = [record(actor=doctor, action="view", patient=patient) for _ in range(2)]
+    with connection.cursor() as cursor:  # leave a gap in the ids, as a rolled-back transaction does
+        cursor.execute("SELECT setval(pg_get_serial_sequence('audit_auditentry', 'id'), %s)", [before[-1].id + 10])
+    after = [record(actor=doctor, action="view", patient=patient) for _ in range(2)]
+    forged_id = before[-1].id + 5
+    # A forger slips an entry into the gap, linked to the entry before it, hashed without the key.
+    raw_sql(
+        "INSERT INTO audit_auditentry (id, created_at, actor_name, actor_role, action, object_type, object_id,"
+        " fields, reason, ip, user_agent, request_id, counterpart, outcome, prev_hash, hash)"
+        " VALUES (%s, now(), 'Forger', '', 'view', '', '', '{}', '', '', '', '', '', '', %s,"
+        " encode(sha256('forged'::bytea), 'hex'))",
+        [forged_id, before[-1].hash],
+    )
+    report = chain_verify()
+    assert report.broken_id == forged_id and report.broken_id < after[0].id
+
+
+def test_appending_a_forged_entry_at_the_end_is_found(entries):
+    last = entries[-1]
+    raw_sql(
+        "INSERT INTO audit_auditentry (id, created_at, actor_name, actor_role, action, object_type, object_id,"
+        " fields, reason, ip, user_agent, request_id, counterpart, outcome, prev_hash, hash)"
+        " VALUES (%s, now(), 'Forger', '', 'view', '', '', '{}', '', '', '', '', '', '', %s, %s)",
+        [last.id + 100, last.hash, "f" * 64],
+    )
+    assert chain_verify().broken_id == last.id + 100
+
+
+def test_update_and_delete_through_the_orm_are_refused(entries):
+    entry = AuditEntry.objects.get(pk=entries[0].pk)
+    entry.reason = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(reason="rewritten")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+    assert chain_verify().ok
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_auditentry SET reason = 'rewritten'",
+        "DELETE FROM audit_auditentry",
+    ],
+)
+def test_update_and_delete_through_sql_are_refused_by_the_database(entries, statement):
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert AuditEntry.objects.count() == 5 and chain_verify().ok
+
+
+def test_audit_verify_reports_the_broken_id_and_raises_a_flagged_security_event(entries, capsys):
+    call_command("audit_verify")
+    assert "audit chain valid: 5 entries" in capsys.readouterr().out
+    raw_sql("UPDATE audit_auditentry SET reason = 'x' WHERE id = %s", [entries[3].id])
+    with pytest.raises(CommandError, match=f"broken at entry {entries[3].id}"):
+        call_command("audit_verify")
+    event = SecurityEvent.objects.get(event="audit_chain_broken")
+    assert event.flagged and event.details["entry_id"] == entries[3].id
+
+
+@pytest.mark.req("DSM80-27.7")
+def test_the_scheduled_check_flags_a_broken_chain(entries):
+    assert verify_audit_chain() == {"ok": True, "checked": 5, "broken_id": None}
+    raw_sql("DELETE FROM audit_auditentry WHERE id = %s", [entries[0].id])
+    assert verify_audit_chain()["broken_id"] == entries[1].id
+    assert SecurityEvent.objects.filter(event="audit_chain_broken", flagged=True).count() == 1
+
+
+def test_a_bulk_operation_is_journaled_in_one_chained_batch(make_user):
+    registrar = make_user("registrar")
+    patients = PatientFactory.create_batch(30)
+    written = record_many(
+        actor=registrar,
+        action="update",
+        entries=[{"patient": p, "obj": p, "fields": {"site": [None, "01"]}} for p in patients],
+    )
+    assert len(written) == 30 and AuditEntry.objects.filter(action="update").count() == 30
+    assert chain_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_threads_writing_at_once_leave_a_valid_linear_chain(org, make_user):
+    doctor = make_user("doctor")
+    patient = PatientFactory(organisation=org.organisation)
+    per_thread, errors = 150, []
+
+    def write():
+        try:
+            for _ in range(per_thread):
+                with transaction.atomic():
+                    record(actor=doctor, action="view", patient=patient)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = chain_verify()
+    assert report.ok and report.checked == 8 * per_thread
