@@ -169,3 +169,26 @@ def test_eight_threads_writing_at_once_leave_a_valid_linear_chain(org, make_user
     assert errors == []
     report = chain_verify()
     assert report.ok and report.checked == 8 * per_thread
+
+
+def test_a_failed_journal_write_fails_the_whole_operation(make_user, monkeypatch):
+    from accounts.models import EmergencyAccess
+    from accounts.services import emergency_access_grant
+
+    doctor, patient = make_user("doctor"), PatientFactory()
+
+    def refuse(entries):
+        raise DatabaseError("the journal's disk is full")
+
+    monkeypatch.setattr("audit.services._append", refuse)
+    with pytest.raises(DatabaseError, match="disk is full"):
+        emergency_access_grant(actor=doctor, patient=patient, reason="Unconscious patient brought in by ambulance")
+    assert not EmergencyAccess.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_an_entry_keeps_who_from_where_as_they_were(client_as):
+    client = client_as("auditor")
+    client.get("/audit/journal/export.csv", HTTP_USER_AGENT="Firefox/140", REMOTE_ADDR="10.1.2.3")
+    entry = AuditEntry.objects.get(action="export")
+    assert (entry.ip, entry.user_agent, entry.actor_role) == ("10.1.2.3", "Firefox/140", "auditor")
+    assert entry.organisation_id == client.user.organisation_id and entry.request_id
