@@ -2,11 +2,13 @@
 
 Everything that affects information security — sign-ins, second factors, lock-outs, bans, passwords,
 users, roles and permissions, working-hours and trusted-address refusals, emergency access — is written
-here, with who, when, from where (mis.request_context) and the outcome. Keeping a single entry point lets
-the journal move into the audit store later without touching the callers.
+here, with who, when, from where (mis.request_context) and the outcome, and mirrored into the audit
+journal's hash chain so that it is as tamper-evident as the record of medical data.
 """
 
 from collections.abc import Mapping
+
+from django.db import transaction
 
 from mis import request_context
 
@@ -18,6 +20,7 @@ def _person(user) -> User | None:
     return user if isinstance(user, User) and user.pk else None
 
 
+@transaction.atomic
 def security_event(
     *,
     event: SecurityEventType | str,
@@ -35,10 +38,12 @@ def security_event(
     typed at a failed sign-in even when no such account exists. `flagged` raises it to the security
     officer's attention.
     """
+    from audit.services import record
+
     context = request_context.current()
     subject = _person(user)
     by = _person(actor)
-    return SecurityEvent.objects.create(
+    entry = SecurityEvent.objects.create(
         event=SecurityEventType(event),
         outcome=Outcome(outcome),
         user=subject,
@@ -51,3 +56,18 @@ def security_event(
         details=dict(details or {}),
         flagged=flagged,
     )
+    # The same event goes into the tamper-evident audit chain, in this transaction: the table above is
+    # the security officer's working list (with review marks), the chain is what proves it later.
+    record(
+        actor=by or subject,
+        action="security_event",
+        obj=entry,
+        fields={
+            "event": entry.event,
+            "outcome": entry.outcome,
+            "username": entry.username,
+            "details": entry.details,
+            "flagged": flagged,
+        },
+    )
+    return entry

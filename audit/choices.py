@@ -13,3 +13,4 @@ class AuditAction(models.TextChoices):
     TRANSMIT = "transmit", _("Transmit")
     RECEIVE = "receive", _("Receive")
     BREAK_THE_GLASS = "break_the_glass", _("Emergency access")
+    SECURITY_EVENT = "security_event", _("Security event")

@@ -192,3 +192,14 @@ def test_an_entry_keeps_who_from_where_as_they_were(client_as):
     entry = AuditEntry.objects.get(action="export")
     assert (entry.ip, entry.user_agent, entry.actor_role) == ("10.1.2.3", "Firefox/140", "auditor")
     assert entry.organisation_id == client.user.organisation_id and entry.request_id
+
+
+@pytest.mark.req("DSM80-27.7")
+def test_security_events_are_mirrored_into_the_chain(make_user):
+    from accounts.journal import security_event
+
+    admin, user = make_user("administrator"), make_user("nurse")
+    event = security_event(event="banned", user=user, actor=admin, details={"reason": "left the clinic"})
+    entry = AuditEntry.objects.get(action="security_event")
+    assert (entry.actor, entry.object_id, entry.fields["event"]) == (admin, str(event.pk), "banned")
+    assert entry.fields["details"] == {"reason": "left the clinic"} and chain_verify().ok
