@@ -73,14 +73,15 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
     table = AuditEntry._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        cursor.execute(f"SELECT hash FROM {table} ORDER BY id DESC LIMIT 1")  # noqa: S608 - model table name
-        row = cursor.fetchone()
+        # After the lock, in a statement of its own, so that its snapshot sees the previous writer's commit.
         cursor.execute(
-            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s)",  # noqa: S608
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"  # noqa: S608 - the model's table
+            f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1) FROM generate_series(1, %s)",
             [len(entries)],
         )
-        ids = sorted(value for (value,) in cursor.fetchall())
-        prev_hash = row[0] if row else GENESIS
+        rows = cursor.fetchall()
+        ids = sorted(entry_id for entry_id, _ in rows)
+        prev_hash = rows[0][1] or GENESIS
         now = timezone.now()
         for entry, entry_id in zip(entries, ids, strict=True):
             entry.id, entry.created_at, entry.prev_hash = entry_id, now, prev_hash
