@@ -10,17 +10,81 @@ from django.utils import timezone
 from .iin import make_iin
 from .models import Patient
 
-SURNAMES = ["Ахметов", "Нурланов", "Касымов", "Жумабаев", "Омаров", "Абдрахманов", "Сулейменов",
-            "Тулегенов", "Искаков", "Бекмагамбетов", "Иванов", "Петров", "Смирнов", "Кузнецов", "Попов",
-            "Соколов", "Лебедев", "Козлов", "Новиков", "Морозов", "Серикбаев", "Есенов", "Байжанов"]
-MALE_NAMES = ["Нурсултан", "Арман", "Ерлан", "Даурен", "Айдос", "Алибек", "Асхат", "Иван", "Сергей",
-              "Дмитрий", "Алексей", "Андрей", "Тимур", "Марат"]
-FEMALE_NAMES = ["Айгерим", "Айжан", "Динара", "Гульнара", "Асель", "Жанар", "Мадина", "Анна", "Елена",
-                "Ольга", "Наталья", "Мария", "Дана", "Сауле"]
+SURNAMES = [
+    "Ахметов",
+    "Нурланов",
+    "Касымов",
+    "Жумабаев",
+    "Омаров",
+    "Абдрахманов",
+    "Сулейменов",
+    "Тулегенов",
+    "Искаков",
+    "Бекмагамбетов",
+    "Иванов",
+    "Петров",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Соколов",
+    "Лебедев",
+    "Козлов",
+    "Новиков",
+    "Морозов",
+    "Серикбаев",
+    "Есенов",
+    "Байжанов",
+]
+MALE_NAMES = [
+    "Нурсултан",
+    "Арман",
+    "Ерлан",
+    "Даурен",
+    "Айдос",
+    "Алибек",
+    "Асхат",
+    "Иван",
+    "Сергей",
+    "Дмитрий",
+    "Алексей",
+    "Андрей",
+    "Тимур",
+    "Марат",
+]
+FEMALE_NAMES = [
+    "Айгерим",
+    "Айжан",
+    "Динара",
+    "Гульнара",
+    "Асель",
+    "Жанар",
+    "Мадина",
+    "Анна",
+    "Елена",
+    "Ольга",
+    "Наталья",
+    "Мария",
+    "Дана",
+    "Сауле",
+]
 FATHER_STEMS = ["Нурлан", "Серик", "Ерлан", "Марат", "Иван", "Болат", "Кайрат", "Петр", "Асхат"]
 
-COLUMNS = ("uuid", "created_at", "updated_at", "organisation_id", "iin", "last_name", "first_name",
-           "middle_name", "birth_date", "sex", "phone", "email", "preferred_language", "site_id")
+COLUMNS = (
+    "uuid",
+    "created_at",
+    "updated_at",
+    "organisation_id",
+    "iin",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "sex",
+    "phone",
+    "email",
+    "preferred_language",
+    "site_id",
+)
 
 
 def demo_identity(index: int) -> tuple[str, datetime.date, str]:
@@ -52,9 +116,22 @@ def _rows(context, start: int, count: int) -> Iterator[tuple]:
         else:
             surname += "а"
             first_name, patronymic = FEMALE_NAMES[number % len(FEMALE_NAMES)], f"{stem}овна"
-        yield (uuid.uuid4(), now, now, context.organisation.pk, iin, surname, first_name, patronymic,
-               birth_date, sex, f"+7701{number % 10_000_000:07d}", "", "kk" if number % 3 == 0 else "ru",
-               sites[number % len(sites)].pk)
+        yield (
+            uuid.uuid4(),
+            now,
+            now,
+            context.organisation.pk,
+            iin,
+            surname,
+            first_name,
+            patronymic,
+            birth_date,
+            sex,
+            f"+7701{number % 10_000_000:07d}",
+            "",
+            "kk" if number % 3 == 0 else "ru",
+            sites[number % len(sites)].pk,
+        )
 
 
 @transaction.atomic
@@ -72,6 +149,9 @@ def seed(context) -> None:
     if demo_user is not None and not Patient.objects.filter(user=demo_user).exists():
         patient = Patient.objects.filter(organisation=context.organisation, user__isnull=True).order_by("pk").first()
         if patient is not None:
-            Patient.objects.filter(pk=patient.pk).update(user=demo_user, last_name=demo_user.last_name,
-                                                          first_name=demo_user.first_name,
-                                                          middle_name=demo_user.middle_name)
+            Patient.objects.filter(pk=patient.pk).update(
+                user=demo_user,
+                last_name=demo_user.last_name,
+                first_name=demo_user.first_name,
+                middle_name=demo_user.middle_name,
+            )
