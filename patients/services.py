@@ -193,7 +193,9 @@ def patient_merge(*, actor, keep: Patient, duplicate: Patient, reason: str = "")
     if keep.user_id and duplicate.user_id:
         raise ValidationError(_("Both records have a personal cabinet account; deactivate one first."))
     moved = {}
-    for relation in Patient._meta.related_objects:
+    # Hidden relations (related_name="+") too: the outbox and the journal point at patients that way.
+    relations = [f for f in Patient._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for relation in relations:
         if relation.related_model._meta.app_label == "audit" or relation.related_model is Patient:
             continue
         field = relation.field
