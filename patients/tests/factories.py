@@ -46,8 +46,9 @@ class RepresentativeFactory(DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     kind = "parent"
-    iin = factory.Sequence(lambda n: iin_for(datetime.date(1975, 1, 1) + datetime.timedelta(days=n % 5000), "F",
-                                             (n // 5000) * 10 + 1))
+    iin = factory.Sequence(
+        lambda n: iin_for(datetime.date(1975, 1, 1) + datetime.timedelta(days=n % 5000), "F", (n // 5000) * 10 + 1)
+    )
     last_name = "Омарова"
     first_name = "Гульнара"
     phone = factory.Sequence(lambda n: f"+7702{n:07d}")

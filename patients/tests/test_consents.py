@@ -25,8 +25,9 @@ def outsider(org, make_user):
 
     RoleAssignment.objects.filter(user=doctor).update(organisation=other, department=None)
     doctor = type(doctor).objects.get(pk=doctor.pk)
-    register_patient_relation("test_treating", lambda user: Q(last_name="Консультируемый") if user.pk == doctor.pk
-                              else Q(pk__in=[]))
+    register_patient_relation(
+        "test_treating", lambda user: Q(last_name="Консультируемый") if user.pk == doctor.pk else Q(pk__in=[])
+    )
     yield doctor, PatientFactory(organisation=org.organisation, site=org.sites[0], last_name="Консультируемый")
     unregister_patient_relation("test_treating")
 

@@ -60,8 +60,13 @@ def test_an_iin_whose_second_sum_gives_ten_as_well_is_never_issued():
 @pytest.mark.req("DSM39-4.4")
 @pytest.mark.parametrize(
     ("iin", "reason"),
-    [("85051530001", "format"), ("8505153000a1", "format"), ("850515700011", "century"),
-     ("851315300011", "date"), ("850230400011", "date")],
+    [
+        ("85051530001", "format"),
+        ("8505153000a1", "format"),
+        ("850515700011", "century"),
+        ("851315300011", "date"),
+        ("850230400011", "date"),
+    ],
 )
 def test_malformed_iins_say_why(iin, reason):
     with pytest.raises(InvalidIIN) as error:
@@ -79,9 +84,17 @@ def test_a_wrong_check_digit_is_refused():
 
 
 def _form(org, **overrides):
-    data = {"iin": iin_for(datetime.date(1990, 5, 17), "F"), "last_name": "Серикова", "first_name": "Алия",
-            "birth_date": "1990-05-17", "sex": "F", "citizenship": "kz", "preferred_language": "kk",
-            "insurance_status": "unknown", "phone": "8 701 123 45 67"}
+    data = {
+        "iin": iin_for(datetime.date(1990, 5, 17), "F"),
+        "last_name": "Серикова",
+        "first_name": "Алия",
+        "birth_date": "1990-05-17",
+        "sex": "F",
+        "citizenship": "kz",
+        "preferred_language": "kk",
+        "insurance_status": "unknown",
+        "phone": "8 701 123 45 67",
+    }
     data.update(overrides)
     return PatientForm(data, organisation=org.organisation)
 
@@ -115,8 +128,15 @@ def test_a_person_without_an_iin_needs_another_document(org):
     form = _form(org, iin="", without_iin="on", last_name="Smith", first_name="John")
     assert not form.is_valid()
     assert set(form.errors) == {"document_type", "document_number"}
-    form = _form(org, iin="", without_iin="on", last_name="Smith", first_name="John", document_type="passport",
-                 document_number="X1234567")
+    form = _form(
+        org,
+        iin="",
+        without_iin="on",
+        last_name="Smith",
+        first_name="John",
+        document_type="passport",
+        document_number="X1234567",
+    )
     assert form.is_valid(), form.errors
     assert "iin" in _form(org, iin="").errors
 

@@ -13,9 +13,19 @@ from patients.tests.factories import PatientFactory, RepresentativeFactory, iin_
 
 
 def _data(iin, **overrides):
-    data = {"iin": iin, "last_name": "Жумабаева", "first_name": "Асель", "middle_name": "Маратовна",
-            "birth_date": "2001-02-03", "sex": "F", "citizenship": "KZ", "preferred_language": "kk",
-            "insurance_status": "insured", "phone": "+77015550011", "action": "save"}
+    data = {
+        "iin": iin,
+        "last_name": "Жумабаева",
+        "first_name": "Асель",
+        "middle_name": "Маратовна",
+        "birth_date": "2001-02-03",
+        "sex": "F",
+        "citizenship": "KZ",
+        "preferred_language": "kk",
+        "insurance_status": "insured",
+        "phone": "+77015550011",
+        "action": "save",
+    }
     data.update(overrides)
     return data
 
@@ -60,11 +70,19 @@ def test_the_detail_page_checks_access_and_journals_the_view(registrar, org, cli
 
 @pytest.mark.req("DSM39-4.4")
 def test_an_edit_journals_old_and_new_values_and_moves_the_attachment(registrar, org):
-    patient = services.patient_register(actor=registrar.user, organisation=org.organisation, site=org.sites[0],
-                                        iin=iin_for(datetime.date(2001, 2, 3), "F"), last_name="Жумабаева",
-                                        first_name="Асель", birth_date=datetime.date(2001, 2, 3), sex="F")
-    response = registrar.post(f"/patients/{patient.uuid}/edit/", _data(patient.iin, phone="+77019998877",
-                                                                        site=org.sites[2].pk))
+    patient = services.patient_register(
+        actor=registrar.user,
+        organisation=org.organisation,
+        site=org.sites[0],
+        iin=iin_for(datetime.date(2001, 2, 3), "F"),
+        last_name="Жумабаева",
+        first_name="Асель",
+        birth_date=datetime.date(2001, 2, 3),
+        sex="F",
+    )
+    response = registrar.post(
+        f"/patients/{patient.uuid}/edit/", _data(patient.iin, phone="+77019998877", site=org.sites[2].pk)
+    )
     assert response.status_code == 302
     entry = AuditEntry.objects.filter(action="update", patient=patient).latest("id")
     assert entry.fields["phone"] == ["", "+77019998877"] and entry.fields["site"] == [org.sites[0].pk, org.sites[2].pk]
@@ -75,10 +93,16 @@ def test_an_edit_journals_old_and_new_values_and_moves_the_attachment(registrar,
 
 @pytest.mark.req("DSM39-4.4")
 def test_a_representative_needs_the_document_that_gives_the_right(registrar, org):
-    child = PatientFactory(organisation=org.organisation, birth_date=datetime.date(2015, 3, 1),
-                           iin=iin_for(datetime.date(2015, 3, 1), "M"))
-    data = {"kind": "parent", "iin": iin_for(datetime.date(1985, 6, 1), "F"), "last_name": "Омарова",
-            "first_name": "Гульнара", "phone": "+77023334455"}
+    child = PatientFactory(
+        organisation=org.organisation, birth_date=datetime.date(2015, 3, 1), iin=iin_for(datetime.date(2015, 3, 1), "M")
+    )
+    data = {
+        "kind": "parent",
+        "iin": iin_for(datetime.date(1985, 6, 1), "F"),
+        "last_name": "Омарова",
+        "first_name": "Гульнара",
+        "phone": "+77023334455",
+    }
     response = registrar.post(f"/patients/{child.uuid}/representatives/new/", data)
     errors = response.context["form"].errors
     assert {"document_name", "document_number", "document_date"} <= set(errors)
@@ -92,13 +116,21 @@ def test_a_representative_needs_the_document_that_gives_the_right(registrar, org
 @pytest.mark.req("DSM39-4.4")
 def test_merging_moves_references_keeps_the_duplicate_inactive_and_journals_both(registrar, org, national_sim):
     keep = PatientFactory(organisation=org.organisation, phone="+77010000001", email="")
-    duplicate = PatientFactory(organisation=org.organisation, iin="", without_iin=True, document_type="passport",
-                               document_number="N123", birth_date=keep.birth_date, phone="+77010000001",
-                               email="a@example.kz")
+    duplicate = PatientFactory(
+        organisation=org.organisation,
+        iin="",
+        without_iin=True,
+        document_type="passport",
+        document_number="N123",
+        birth_date=keep.birth_date,
+        phone="+77010000001",
+        email="a@example.kz",
+    )
     representative = RepresentativeFactory(patient=duplicate)
     services.patient_invite(actor=registrar.user, patient=duplicate, base_url="http://testserver/")
-    response = registrar.post(f"/patients/{keep.uuid}/merge/", {"duplicate": duplicate.uuid, "confirm": "on",
-                                                               "reason": "Дубликат"})
+    response = registrar.post(
+        f"/patients/{keep.uuid}/merge/", {"duplicate": duplicate.uuid, "confirm": "on", "reason": "Дубликат"}
+    )
     assert response.status_code == 302
     duplicate.refresh_from_db()
     keep.refresh_from_db()

@@ -52,18 +52,43 @@ def test_a_slow_registry_is_reported_as_a_timeout(db, national_sim, monkeypatch)
 
 def test_differences_list_the_fields_that_disagree(db, national_sim):
     iin = iin_for(datetime.date(1990, 5, 17), "F")
-    national_sim.control("persons", iin=iin, last_name="Серикова", first_name="Алия", middle_name="Ериковна",
-                         birth_date="1990-05-17", sex="F", citizenship="KZ", address="г. Алматы, ул. Абая, 1")
+    national_sim.control(
+        "persons",
+        iin=iin,
+        last_name="Серикова",
+        first_name="Алия",
+        middle_name="Ериковна",
+        birth_date="1990-05-17",
+        sex="F",
+        citizenship="KZ",
+        address="г. Алматы, ул. Абая, 1",
+    )
     person = registry_lookup(iin=iin)
-    typed = {"last_name": "серикова", "first_name": "Алия", "middle_name": "", "birth_date": datetime.date(1990, 5, 17),
-             "sex": "F", "citizenship": "KZ", "registration_address": ""}
+    typed = {
+        "last_name": "серикова",
+        "first_name": "Алия",
+        "middle_name": "",
+        "birth_date": datetime.date(1990, 5, 17),
+        "sex": "F",
+        "citizenship": "KZ",
+        "registration_address": "",
+    }
     assert [d.field for d in registry_differences(typed, person)] == ["middle_name", "registration_address"]
 
 
 def _form_data(iin, **overrides):
-    data = {"iin": iin, "last_name": "Сериков", "first_name": "Арман", "middle_name": "", "birth_date": "1990-05-17",
-            "sex": "M", "citizenship": "KZ", "preferred_language": "ru", "insurance_status": "unknown",
-            "phone": "+77011112233"}
+    data = {
+        "iin": iin,
+        "last_name": "Сериков",
+        "first_name": "Арман",
+        "middle_name": "",
+        "birth_date": "1990-05-17",
+        "sex": "M",
+        "citizenship": "KZ",
+        "preferred_language": "ru",
+        "insurance_status": "unknown",
+        "phone": "+77011112233",
+    }
     data.update(overrides)
     return data
 
@@ -71,15 +96,25 @@ def _form_data(iin, **overrides):
 def test_the_registrar_sees_the_differences_and_accepts_them_field_by_field(client_as, national_sim):
     client = client_as(Role.REGISTRAR)
     iin = iin_for(datetime.date(1990, 5, 17), "M")
-    national_sim.control("persons", iin=iin, last_name="Серiков", first_name="Арманжан", middle_name="Ерланович",
-                         birth_date="1990-05-17", sex="M", citizenship="KZ", address="г. Алматы")
+    national_sim.control(
+        "persons",
+        iin=iin,
+        last_name="Серiков",
+        first_name="Арманжан",
+        middle_name="Ерланович",
+        birth_date="1990-05-17",
+        sex="M",
+        citizenship="KZ",
+        address="г. Алматы",
+    )
     response = client.post("/patients/new/", {**_form_data(iin), "action": "lookup"})
     assert response.status_code == 200
     rows = [row["field"] for row in response.context["differences"]]
     assert rows == ["last_name", "first_name", "middle_name", "registration_address"]
     # Take only the patronymic and the address; the typed surname and name stay.
-    response = client.post("/patients/new/", {**_form_data(iin), "action": "accept",
-                                              "accept": ["middle_name", "registration_address"]})
+    response = client.post(
+        "/patients/new/", {**_form_data(iin), "action": "accept", "accept": ["middle_name", "registration_address"]}
+    )
     form = response.context["form"]
     assert form.initial["middle_name"] == "Ерланович" and form.initial["last_name"] == "Сериков"
     assert [row["field"] for row in response.context["differences"]] == ["last_name", "first_name"]

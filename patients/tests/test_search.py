@@ -15,14 +15,33 @@ from patients.tests.factories import PatientFactory, iin_for
 def people(org):
     site = org.sites[0]
     return {
-        "aliya": PatientFactory(organisation=org.organisation, site=site, last_name="Серикова", first_name="Алия",
-                                sex="F", iin=iin_for(datetime.date(1990, 5, 17), "F"), phone="+77011234567"),
-        "arman": PatientFactory(organisation=org.organisation, site=site, last_name="Сериков", first_name="Арман",
-                                iin=iin_for(datetime.date(1985, 1, 2), "M"), phone="+77059876543"),
-        "ivan": PatientFactory(organisation=org.organisation, last_name="Иванов", first_name="Иван",
-                               iin=iin_for(datetime.date(2010, 7, 8), "M"), phone="+77470001122"),
-        "stranger": PatientFactory(last_name="Серикова", first_name="Алия", sex="F",
-                                   iin=iin_for(datetime.date(1990, 5, 17), "F", 50)),  # another clinic
+        "aliya": PatientFactory(
+            organisation=org.organisation,
+            site=site,
+            last_name="Серикова",
+            first_name="Алия",
+            sex="F",
+            iin=iin_for(datetime.date(1990, 5, 17), "F"),
+            phone="+77011234567",
+        ),
+        "arman": PatientFactory(
+            organisation=org.organisation,
+            site=site,
+            last_name="Сериков",
+            first_name="Арман",
+            iin=iin_for(datetime.date(1985, 1, 2), "M"),
+            phone="+77059876543",
+        ),
+        "ivan": PatientFactory(
+            organisation=org.organisation,
+            last_name="Иванов",
+            first_name="Иван",
+            iin=iin_for(datetime.date(2010, 7, 8), "M"),
+            phone="+77470001122",
+        ),
+        "stranger": PatientFactory(
+            last_name="Серикова", first_name="Алия", sex="F", iin=iin_for(datetime.date(1990, 5, 17), "F", 50)
+        ),  # another clinic
     }
 
 
