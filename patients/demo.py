@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from .iin import make_iin
 from .models import Patient
+from .transliteration import to_latin
 
 SURNAMES = [
     "Ахметов",
@@ -84,6 +85,19 @@ COLUMNS = (
     "email",
     "preferred_language",
     "site_id",
+    "without_iin",
+    "document_type",
+    "document_number",
+    "last_name_latin",
+    "first_name_latin",
+    "middle_name_latin",
+    "citizenship",
+    "registration_address",
+    "actual_address",
+    "phone_secondary",
+    "insurance_status",
+    "oid_identifier",
+    "is_active",
 )
 
 
@@ -131,6 +145,19 @@ def _rows(context, start: int, count: int) -> Iterator[tuple]:
             "",
             "kk" if number % 3 == 0 else "ru",
             sites[number % len(sites)].pk,
+            False,
+            "",
+            "",
+            to_latin(surname),
+            to_latin(first_name),
+            to_latin(patronymic),
+            "KZ",
+            "г. Алматы",
+            "",
+            "",
+            "insured" if number % 5 else "unknown",
+            "",
+            True,
         )
 
 
@@ -144,6 +171,14 @@ def seed(context) -> None:
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in _rows(context, existing, missing):
                     copy.write_row(row)
+            # Each demo patient's attachment to their site opens the attachment history.
+            cursor.execute(
+                "INSERT INTO patients_attachmenthistory (uuid, created_at, updated_at, patient_id, site_id, attached_at,"
+                " reason) SELECT gen_random_uuid(), now(), now(), p.id, p.site_id, p.created_at, '' FROM patients_patient p"
+                " WHERE p.organisation_id = %s AND p.site_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM"
+                " patients_attachmenthistory a WHERE a.patient_id = p.id AND a.detached_at IS NULL)",
+                [context.organisation.pk],
+            )
         context.log.append(f"patients: {missing} added, {existing + missing} in all")
     demo_user = context.users.get("patient")
     if demo_user is not None and not Patient.objects.filter(user=demo_user).exists():
