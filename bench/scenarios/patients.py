@@ -31,8 +31,12 @@ def run(bench) -> None:
 
         return call
 
-    for label, term in (("iin_prefix", prefix), ("surname_fragment", fragment), ("surname_name", name),
-                        ("phone", sample.phone[:9])):
+    for label, term in (
+        ("iin_prefix", prefix),
+        ("surname_fragment", fragment),
+        ("surname_name", name),
+        ("phone", sample.phone[:9]),
+    ):
         bench.compare(
             f"patients.search_{label}",
             subject=search(term),
