@@ -20,6 +20,7 @@ from audit.choices import AuditAction
 from audit.services import record
 from integrations.services import outbox_enqueue
 
+from .choices import InsuranceStatus
 from .models import AttachmentHistory, LegalRepresentative, Patient, SignUpCode
 from .transliteration import to_latin
 
@@ -48,6 +49,8 @@ PATIENT_FIELDS = (
 )
 SIGN_UP_CODE_LIFETIME = datetime.timedelta(minutes=10)
 SIGN_UP_CODE_ATTEMPTS = 5
+SIGN_UP_CODES_PER_WINDOW = 3
+SIGN_UP_CODE_WINDOW = datetime.timedelta(hours=1)
 
 
 def _json(value):
@@ -90,6 +93,8 @@ def patient_register(*, actor, organisation, site=None, registry_checked: bool =
     _fill_latin(patient)
     if registry_checked:
         patient.registry_checked_at = timezone.now()
+    if patient.insurance_status != InsuranceStatus.UNKNOWN:
+        patient.insurance_checked_at = timezone.now()
     patient.full_clean(validate_constraints=False)
     _save_unique(patient)
     if site is not None:
@@ -119,6 +124,8 @@ def patient_update(
             setattr(patient, name, value)
     if registry_checked:
         patient.registry_checked_at = timezone.now()
+    if "insurance_status" in changes:
+        patient.insurance_checked_at = timezone.now()
     if not changes and not registry_checked:
         return patient
     patient.full_clean(validate_constraints=False)
@@ -283,6 +290,9 @@ def sign_up_code_send(*, iin: str, phone: str, language: str = "ru") -> SignUpCo
     Returns None otherwise; the page says the same either way so that it does not confirm who is a patient.
     """
     if User.objects.filter(iin=iin).exists():
+        return None
+    recent = SignUpCode.objects.filter(iin=iin, created_at__gte=timezone.now() - SIGN_UP_CODE_WINDOW).count()
+    if recent >= SIGN_UP_CODES_PER_WINDOW:  # no SMS flood to someone else's phone
         return None
     patient, representations = _sign_up_subjects(iin, phone)
     if patient is None and not representations:

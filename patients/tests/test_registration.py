@@ -169,3 +169,19 @@ def test_the_card_defaults_to_the_patients_language(registrar, org):
     patient = PatientFactory(organisation=org.organisation, preferred_language="kk")
     registrar.get(f"/patients/{patient.uuid}/card.pdf")
     assert AuditEntry.objects.get(action="print", patient=patient).fields["language"] == "kk"
+
+
+def test_a_changed_insurance_status_records_when_it_was_checked(registrar, org):
+    patient = PatientFactory(
+        organisation=org.organisation,
+        sex="F",
+        iin=iin_for(datetime.date(2001, 2, 3), "F"),
+        last_name="Жумабаева",
+        first_name="Асель",
+        middle_name="Маратовна",
+        birth_date=datetime.date(2001, 2, 3),
+    )
+    assert patient.insurance_checked_at is None
+    registrar.post(f"/patients/{patient.uuid}/edit/", _data(patient.iin, insurance_status="not_insured"))
+    patient.refresh_from_db()
+    assert patient.insurance_status == "not_insured" and patient.insurance_checked_at is not None

@@ -106,3 +106,11 @@ def test_the_registrar_invites_the_patient_by_sms(client_as, org, national_sim, 
     patient = PatientFactory(organisation=org.organisation)
     assert deliver(registrar, f"/patients/{patient.uuid}/invite/", {}).status_code == 302
     assert "/patients/sign-up/" in national_sim.requests("/sms/")[-1]["body"]["text"]
+
+
+def test_codes_for_one_iin_are_limited_per_hour(client, org, national_sim, start):
+    patient = PatientFactory(organisation=org.organisation)
+    for _ in range(5):
+        start(client, patient)
+    assert SignUpCode.objects.filter(iin=patient.iin).count() == 3
+    assert len(national_sim.requests("/sms/")) == 3
