@@ -73,3 +73,13 @@ def cabinet_switch(request, patient_pk: int) -> Patient | None:
     if patient is not None:
         request.session[SESSION_KEY] = patient.pk
     return patient
+
+
+def cabinet_context(request, patient: Patient | None) -> dict:
+    """What the cabinet's layout (templates/patients/cabinet/layout.html) needs: the sections, the persons
+    the user may switch between and the one whose cabinet is open. Section views add it to their context."""
+    return {
+        "cabinet_sections": sections(),
+        "cabinet_persons": list(cabinet_patients(request.user)),
+        "cabinet_patient": patient,
+    }

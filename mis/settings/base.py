@@ -209,6 +209,9 @@ SPECTACULAR_SETTINGS = {
 CLINIC_TIME_ZONE = TIME_ZONE
 NATIONAL_SIM_PORT = env_int("NATIONAL_SIM_PORT", 8780)
 NATIONAL_SYSTEMS_URL = env_str("NATIONAL_SYSTEMS_URL", f"http://127.0.0.1:{NATIONAL_SIM_PORT}")
+# The personal-data access control service each organisation uses (DSM80-25 state, DSM80-26 non-state),
+# by organisation code; "default" for the rest. See patients/consents.py.
+PERSONAL_DATA_ACCESS_SERVICE = {"default": env_str("PERSONAL_DATA_ACCESS_SERVICE", "state")}
 MLLP_PORT = env_int("MLLP_PORT", 2575)
 DICOM_PORT = env_int("DICOM_PORT", 11112)
 DICOM_AE_TITLE = env_str("DICOM_AE_TITLE", "MIS")

@@ -1,0 +1,47 @@
+"""Reads of the patients app, always from the patients the user may see."""
+
+import re
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
+
+from accounts.access import patients_visible_to
+
+from .models import Patient, search_name_expression
+
+SEARCH_LIMIT = 20
+_PHONE_CHARS = re.compile(r"[\s()\-]")
+
+
+def patient_search(user, query: str, *, limit: int = SEARCH_LIMIT) -> list[Patient]:
+    """One search box: a full IIN or its first digits, a surname or "surname name" fragment, or a phone.
+
+    At most `limit` active patients, in one query (plus the user's role assignments, loaded once).
+    """
+    query = " ".join(query.split())
+    if len(query) < 2:
+        return []
+    compact = _PHONE_CHARS.sub("", query)
+    if compact.startswith("+") and compact[1:].isdigit():
+        condition = Q(phone__startswith=compact)
+    elif compact.isdigit():
+        condition = Q(iin=compact) if len(compact) == 12 else Q(iin__startswith=compact)
+        if len(compact) >= 10 and compact[0] in "78":
+            condition |= Q(phone__startswith="+7" + compact[1:])
+    elif " " in query:
+        condition = Q(search_name__contains=query.upper())
+    else:
+        condition = Q(last_name_upper__contains=query.upper())
+    # The same expressions as the trigram indexes, so that the planner uses them.
+    visible = (
+        patients_visible_to(user)
+        .filter(is_active=True)
+        .alias(search_name=search_name_expression(), last_name_upper=Upper("last_name"))
+    )
+    return list(
+        visible.filter(condition).select_related("site").order_by("last_name", "first_name", "birth_date", "pk")[:limit]
+    )
+
+
+def patient_for_staff(user, uuid) -> QuerySet[Patient]:
+    return patients_visible_to(user).select_related("site", "organisation", "merged_into").filter(uuid=uuid)
