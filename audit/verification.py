@@ -14,6 +14,7 @@ BATCH = 5000
 class ChainReport:
     checked: int
     broken_id: int | None = None
+    kind: str = ""  # "link": an entry deleted or inserted before this one; "hash": this one changed
     problem: str = ""
 
     @property
@@ -38,6 +39,7 @@ def chain_verify(batch: int = BATCH) -> ChainReport:
                 return ChainReport(
                     checked,
                     row["id"],
+                    "link",
                     _("entry %(id)s does not link to the entry before it: an entry was deleted or inserted there")
                     % {"id": row["id"]},
                 )
@@ -45,6 +47,7 @@ def chain_verify(batch: int = BATCH) -> ChainReport:
                 return ChainReport(
                     checked,
                     row["id"],
+                    "hash",
                     _("entry %(id)s does not match its hash: it was changed or written outside the application")
                     % {"id": row["id"]},
                 )

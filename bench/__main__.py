@@ -48,8 +48,7 @@ def main(argv: list[str]) -> int:
 
     names = args.scenarios or [module.name for module in pkgutil.iter_modules(package.__path__)]
     runner = Bench(quick=args.quick)
-    print(f"# {len(names)} scenario(s) on {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}"
-          f"{' (quick)' if args.quick else ''}")
+    print(f"# {len(names)} scenario(s) on {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}{' (quick)' if args.quick else ''}")
     for name in names:
         importlib.import_module(f"bench.scenarios.{name}").run(runner)
     return 0

@@ -59,8 +59,17 @@ class Bench:
             force_login_verified(client, user)
         return client
 
-    def compare(self, name: str, *, subject: Callable, baseline: Callable, baseline_name: str,
-                n: int = 200, warmup: int = 20, target: str = "") -> dict:
+    def compare(
+        self,
+        name: str,
+        *,
+        subject: Callable,
+        baseline: Callable,
+        baseline_name: str,
+        n: int = 200,
+        warmup: int = 20,
+        target: str = "",
+    ) -> dict:
         """Alternate subject and baseline calls so that both see the same machine state."""
         n = max(20, n // 5) if self.quick else n
         for _ in range(warmup):
@@ -73,9 +82,17 @@ class Bench:
                 call()
                 samples.append((time.perf_counter() - started) * 1000)
         s, b = Timing(subject_samples), Timing(baseline_samples)
-        result = {"scenario": name, "p50_ms": s.p50, "p95_ms": s.p95, "baseline": baseline_name,
-                  "baseline_p50_ms": b.p50, "baseline_p95_ms": b.p95, "ratio_p50": s.p50 / b.p50,
-                  "ratio_mean": s.mean / b.mean, "target": target}
+        result = {
+            "scenario": name,
+            "p50_ms": s.p50,
+            "p95_ms": s.p95,
+            "baseline": baseline_name,
+            "baseline_p50_ms": b.p50,
+            "baseline_p95_ms": b.p95,
+            "ratio_p50": s.p50 / b.p50,
+            "ratio_mean": s.mean / b.mean,
+            "target": target,
+        }
         self.results.append(result)
         self.out(
             f"{name:<44} p50 {s.p50:7.2f} ms  p95 {s.p95:7.2f} ms | {baseline_name:<24} p50 {b.p50:6.2f} ms "
@@ -83,8 +100,17 @@ class Bench:
         )
         return result
 
-    def throughput(self, name: str, *, subject: Callable[[int], None], baseline: Callable[[int], None],
-                   baseline_name: str, clients: int = 50, seconds: float = 5.0, target: str = "") -> dict:
+    def throughput(
+        self,
+        name: str,
+        *,
+        subject: Callable[[int], None],
+        baseline: Callable[[int], None],
+        baseline_name: str,
+        clients: int = 50,
+        seconds: float = 5.0,
+        target: str = "",
+    ) -> dict:
         """Calls per second with `clients` threads, each calling f(thread_index) in a loop."""
         seconds = min(seconds, 2.0) if self.quick else seconds
 
@@ -116,8 +142,15 @@ class Bench:
 
         subject_rate, subject_errors = rate(subject)
         baseline_rate, _ = rate(baseline)
-        result = {"scenario": name, "per_second": subject_rate, "errors": subject_errors, "baseline": baseline_name,
-                  "baseline_per_second": baseline_rate, "ratio": subject_rate / baseline_rate, "target": target}
+        result = {
+            "scenario": name,
+            "per_second": subject_rate,
+            "errors": subject_errors,
+            "baseline": baseline_name,
+            "baseline_per_second": baseline_rate,
+            "ratio": subject_rate / baseline_rate,
+            "target": target,
+        }
         self.results.append(result)
         self.out(
             f"{name:<44} {subject_rate:8.1f}/s (errors {subject_errors}) | {baseline_name:<24} {baseline_rate:8.1f}/s "

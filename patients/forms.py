@@ -193,6 +193,46 @@ class MergeForm(BootstrapMixin, forms.Form):
         )
 
 
+class ReattachForm(BootstrapMixin, forms.Form):
+    """Many patients, by IIN, moved to one site. Every IIN must be valid and visible, or nothing moves."""
+
+    site = forms.ModelChoiceField(queryset=Site.objects.none(), label=gettext_lazy("New site"))
+    iins = forms.CharField(
+        label=gettext_lazy("IINs"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=gettext_lazy("One IIN per line, or separated by spaces or commas; up to 5000."),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=255)
+
+    MAX_PATIENTS = 5000
+
+    def __init__(self, *args, sites, patients, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+        self.visible_patients = patients
+        self._style()
+
+    def clean_iins(self):
+        iins = list(dict.fromkeys(self.cleaned_data["iins"].replace(",", " ").split()))
+        if len(iins) > self.MAX_PATIENTS:
+            raise forms.ValidationError(_("At most %(max)d patients at once.") % {"max": self.MAX_PATIENTS})
+        invalid = []
+        for iin in iins:
+            try:
+                parse_iin(iin)
+            except InvalidIIN:
+                invalid.append(iin)
+        if invalid:
+            raise forms.ValidationError(_("Not valid IINs: %(iins)s") % {"iins": ", ".join(invalid[:20])})
+        found = {patient.iin: patient for patient in self.visible_patients.filter(iin__in=iins, is_active=True)}
+        missing = [iin for iin in iins if iin not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No patient of yours with these IINs: %(iins)s") % {"iins": ", ".join(missing[:20])}
+            )
+        return [found[iin] for iin in iins]
+
+
 class CardLanguageForm(forms.Form):
     language = forms.ChoiceField(choices=Language.choices, required=False)
 

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.roles import Role
 from accounts.services import role_assign
 from audit.choices import AuditAction
-from audit.services import record
+from audit.services import record, record_many
 from integrations.services import outbox_enqueue
 
 from .choices import InsuranceStatus
@@ -134,6 +134,29 @@ def patient_update(
         _attach(actor=actor, patient=patient, site=patient.site, reason=attachment_reason)
     record(actor=actor, action=AuditAction.UPDATE, patient=patient, obj=patient, fields=changes)
     return patient
+
+
+@transaction.atomic
+def patients_reattach(*, actor, patients: list[Patient], site, reason: str) -> int:
+    """Move many patients to another site at once (a site re-division): one UPDATE for the patients, one for
+    the open attachments, one INSERT for the new ones and one for their audit entries."""
+    moving = [patient for patient in patients if patient.site_id != site.pk]
+    if not moving:
+        return 0
+    now = timezone.now()
+    ids = [patient.pk for patient in moving]
+    Patient.objects.filter(pk__in=ids).update(site=site, updated_at=now)
+    AttachmentHistory.objects.filter(patient_id__in=ids, detached_at__isnull=True).update(detached_at=now)
+    AttachmentHistory.objects.bulk_create(
+        AttachmentHistory(patient=patient, site=site, attached_at=now, reason=reason, actor=actor) for patient in moving
+    )
+    record_many(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        reason=reason,
+        entries=[{"patient": p, "obj": p, "fields": {"site": [p.site_id, site.pk]}} for p in moving],
+    )
+    return len(moving)
 
 
 @transaction.atomic

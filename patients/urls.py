@@ -7,6 +7,7 @@ urlpatterns = [
     # Registry, for staff
     path("", views.search, name="search"),
     path("new/", views.patient_create, name="create"),
+    path("reattach/", views.patients_reattach, name="reattach"),
     path("<uuid:uuid>/", views.patient_detail, name="detail"),
     path("<uuid:uuid>/edit/", views.patient_edit, name="edit"),
     path("<uuid:uuid>/representatives/new/", views.representative_add, name="representative_add"),

@@ -18,7 +18,15 @@ from accounts.access import patients_visible_to, require_patient_access
 from . import selectors, services
 from .choices import ConsentStatus, Sex
 from .consents import consent_required
-from .forms import CardLanguageForm, MergeForm, PatientForm, RepresentativeForm, SearchForm, merge_candidates
+from .forms import (
+    CardLanguageForm,
+    MergeForm,
+    PatientForm,
+    ReattachForm,
+    RepresentativeForm,
+    SearchForm,
+    merge_candidates,
+)
 from .models import Patient
 from .registry import RegistryError, RegistryPerson, registry_differences, registry_lookup
 
@@ -323,3 +331,31 @@ def patient_invite(request, uuid):
     else:
         messages.success(request, _("The invitation to the personal cabinet is sent by SMS."))
     return redirect("patients:detail", uuid=patient.uuid)
+
+
+# --- Bulk reattachment ------------------------------------------------------------------------------
+@requires("patients.change_patient")
+def patients_reattach(request):
+    """Move many patients to another site at once, all or none (a site re-division)."""
+    from accounts.models import Site
+
+    organisations = {assignment.organisation_id for assignment in request.user.active_role_assignments()}
+    form = ReattachForm(
+        request.POST if request.method == "POST" else None,
+        sites=Site.objects.filter(department__organisation_id__in=organisations).select_related("department"),
+        patients=patients_visible_to(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        moved = services.patients_reattach(
+            actor=request.user,
+            patients=form.cleaned_data["iins"],
+            site=form.cleaned_data["site"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            translation.ngettext("%(count)d patient moved to %(site)s.", "%(count)d patients moved to %(site)s.", moved)
+            % {"count": moved, "site": form.cleaned_data["site"]},
+        )
+        return redirect("patients:reattach")
+    return render(request, "patients/reattach.html", {"form": form}, status=400 if form.errors else 200)

@@ -44,7 +44,7 @@ def test_changing_one_entry_through_sql_is_found_at_its_id(entries):
     raw_sql("UPDATE audit_auditentry SET actor_name = 'Someone else' WHERE id = %s", [entries[2].id])
     report = chain_verify()
     assert (report.ok, report.broken_id, report.checked) == (False, entries[2].id, 2)
-    assert "changed" in report.problem
+    assert report.kind == "hash" and str(entries[2].id) in report.problem
 
 
 def test_changing_the_fields_of_one_entry_is_found(entries):
@@ -55,7 +55,7 @@ def test_changing_the_fields_of_one_entry_is_found(entries):
 def test_deleting_one_entry_is_found_at_the_entry_after_it(entries):
     raw_sql("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].id])
     report = chain_verify()
-    assert report.broken_id == entries[2].id and "deleted or inserted" in report.problem
+    assert report.broken_id == entries[2].id and report.kind == "link"
 
 
 def test_inserting_one_out_of_order_is_found_at_its_id(make_user):

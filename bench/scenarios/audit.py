@@ -6,6 +6,7 @@ import time
 
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import SecurityEvent, User
 from audit.models import AuditEntry
@@ -56,12 +57,47 @@ def _concurrent_writers(bench, doctor, patient) -> None:
     written = AuditEntry.objects.count() - before
     report = chain_verify()
     rate, baseline_rate = written / chained, written / plain
-    bench.results.append({"scenario": "audit.concurrent_writers", "per_second": rate,
-                          "baseline_per_second": baseline_rate, "chain_ok": report.ok})
+    bench.results.append(
+        {
+            "scenario": "audit.concurrent_writers",
+            "per_second": rate,
+            "baseline_per_second": baseline_rate,
+            "chain_ok": report.ok,
+        }
+    )
     bench.out(
         f"{f'audit.append_{written}_by_{WRITERS}_writers':<44} {rate:8.1f}/s | {'unchained insert':<24} "
         f"{baseline_rate:8.1f}/s | ratio {rate / baseline_rate:5.2f} | chain "
-        + ("valid" if report.ok else f"BROKEN at {report.broken_id}") + f" over {report.checked} entries"
+        + ("valid" if report.ok else f"BROKEN at {report.broken_id}")
+        + f" over {report.checked} entries"
+    )
+
+
+def _chart_read_overhead(bench, doctor) -> None:
+    """The same chart page with its read journaled and with the journal write skipped, alternated."""
+    import audit.services
+    from accounts.access import patients_visible_to
+
+    patient = patients_visible_to(doctor).order_by("pk").first()
+    client = bench.client(doctor)
+    url = reverse("patients:detail", args=[patient.uuid])
+    assert client.get(url).status_code == 200, "the demo doctor cannot open the chart"
+    journaled = audit.services._append
+
+    def without_journal() -> None:
+        audit.services._append = lambda entries: entries
+        try:
+            client.get(url)
+        finally:
+            audit.services._append = journaled
+
+    bench.compare(
+        "audit.chart_view_with_read_journal",
+        subject=lambda: client.get(url),
+        baseline=without_journal,
+        baseline_name="same view, no journal",
+        n=300,
+        target="ratio <= 1.10",
     )
 
 
@@ -69,4 +105,5 @@ def run(bench) -> None:
     call_command("seed_demo", "--patients", "50", stdout=io.StringIO())
     doctor = User.objects.get(username="doctor")
     patient = Patient.objects.order_by("pk").first()
+    _chart_read_overhead(bench, doctor)
     _concurrent_writers(bench, doctor, patient)

@@ -14,6 +14,7 @@ def _patient(world) -> dict:
 URL_ACCESS = {
     "patients:search": Access(roles=VIEWERS),
     "patients:create": Access(roles=REGISTRARS),
+    "patients:reattach": Access(roles=REGISTRARS),
     "patients:detail": Access(roles=VIEWERS, kwargs=_patient),
     "patients:edit": Access(roles=REGISTRARS, kwargs=_patient),
     "patients:representative_add": Access(roles=REGISTRARS, kwargs=_patient),
