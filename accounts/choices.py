@@ -68,6 +68,7 @@ class SecurityEventType(models.TextChoices):
     TRUSTED_NETWORK_REFUSED = "trusted_network_refused", _("Refused from an untrusted address")
     BREAK_THE_GLASS = "break_the_glass", _("Emergency access")
     AUDIT_CHAIN_BROKEN = "audit_chain_broken", _("Audit journal integrity broken")
+    EMERGENCY_VISIT = "emergency_visit", _("Visit without an appointment (emergency)")
 
 
 class Outcome(models.TextChoices):

@@ -39,6 +39,8 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
         "scheduling.view_appointment",
         "scheduling.add_appointment",
         "scheduling.change_appointment",
+        "scheduling.add_schedule",
+        "scheduling.change_schedule",
     ],
     Role.DOCTOR: [
         "patients.view_patient",

@@ -123,6 +123,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "mis")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "integrations.tasks.sweep_outbox", "schedule": 15.0},
+    "appointment-reminders": {"task": "scheduling.tasks.send_reminders", "schedule": 60.0},
 }
 
 # --- Accounts and sign-in ----------------------------------------------------------------------

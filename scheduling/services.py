@@ -1,0 +1,296 @@
+"""Writes of the scheduling app: slots from templates, booking, moving, cancelling, visits (DSM39-4.5, 4.6;
+DSM80-8, 9). Each is one transaction with its audit entries, notifications and national push inside."""
+
+import datetime
+from functools import cache
+
+import holidays
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.access import can_access_patient
+from accounts.choices import AccessLevel
+from accounts.journal import security_event
+from audit.choices import AuditAction
+from audit.services import record
+from patients.cabinet import cabinet_patients
+
+from . import national, notifications
+from .choices import LIVE_STATUSES, AppointmentEvent, AppointmentStatus, ExceptionKind
+from .models import Appointment, AppointmentHistory, Encounter, Schedule, Slot
+
+
+class BookingError(ValidationError):
+    """A booking that cannot be made, with the reason in the user's language."""
+
+
+# --- Slots ----------------------------------------------------------------------------------------
+@cache
+def _public_holidays(year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays("KZ", years=year)
+
+
+def is_public_holiday(date: datetime.date) -> bool:
+    return date in _public_holidays(date.year)
+
+
+def _windows(schedule: Schedule, date: datetime.date, rules, exceptions) -> list[tuple[datetime.time, datetime.time]]:
+    """The working periods of one date: the weekday's hours minus the break, unless the date is a holiday
+    or an exception says otherwise; extra hours are added on top."""
+    day_exceptions = exceptions.get(date, [])
+    if any(e.kind in (ExceptionKind.DAY_OFF, ExceptionKind.SICK) for e in day_exceptions):
+        return []
+    windows = []
+    if not is_public_holiday(date):
+        for rule in rules.get(date.weekday(), []):
+            if rule.break_start and rule.break_end:
+                windows += [(rule.start, rule.break_start), (rule.break_end, rule.end)]
+            else:
+                windows.append((rule.start, rule.end))
+    windows += [(e.start, e.end) for e in day_exceptions if e.kind == ExceptionKind.EXTRA]
+    return windows
+
+
+def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.date) -> int:
+    """Create the slots of [start, end] from the template, in the clinic's time zone. Idempotent: slots
+    already there are kept (booked ones included). Returns how many were created."""
+    zone = timezone.get_default_timezone()
+    rules, exceptions = {}, {}
+    for rule in schedule.rules.all():
+        rules.setdefault(rule.weekday, []).append(rule)
+    for exception in schedule.exceptions.filter(date__range=(start, end)):
+        exceptions.setdefault(exception.date, []).append(exception)
+    length = datetime.timedelta(minutes=schedule.slot_minutes)
+    slots = []
+    date = max(start, schedule.valid_from)
+    last = min(end, schedule.valid_until) if schedule.valid_until else end
+    while date <= last:
+        for window_start, window_end in _windows(schedule, date, rules, exceptions):
+            moment = datetime.datetime.combine(date, window_start, zone)
+            stop = datetime.datetime.combine(date, window_end, zone)
+            while moment + length <= stop:
+                slots.append(Slot(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=moment,
+                                  ends_at=moment + length))
+                moment += length
+        date += datetime.timedelta(days=1)
+    with transaction.atomic():
+        before = Slot.objects.filter(schedule=schedule).count()
+        Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=2000)
+        created = Slot.objects.filter(schedule=schedule).count() - before
+        if created:
+            national.schedule_changed(schedule=schedule, change="slots_generated",
+                                      detail={"from": start.isoformat(), "to": end.isoformat(), "slots": created})
+    return created
+
+
+# --- Booking --------------------------------------------------------------------------------------
+def _may_book_for(actor, patient) -> bool:
+    """The patient themself or their representative (cabinet), or staff allowed to book who may see them."""
+    if cabinet_patients(actor).filter(pk=patient.pk).exists():
+        return True
+    return actor.has_perm("scheduling.add_appointment") and can_access_patient(actor, patient, AccessLevel.DEMOGRAPHICS)
+
+
+def slot_is_free(slot: Slot) -> bool:
+    return not slot.appointments.filter(status__in=LIVE_STATUSES).exists()
+
+
+def _check_bookable(*, slot: Slot, service, patient, ignore: Appointment | None = None) -> None:
+    if not service.is_active:
+        raise BookingError(_("This service is no longer offered."))
+    if slot.is_blocked:
+        raise BookingError(_("This time is closed for booking."))
+    if slot.starts_at <= timezone.now():
+        raise BookingError(_("This time has already passed; choose a later one."))
+    if not slot.schedule.services.filter(pk=service.pk).exists():
+        raise BookingError(_("This clinician does not provide this service at this time."))
+    remote = service.form != "in_person"
+    if remote != slot.schedule.is_remote:
+        raise BookingError(_("This time is for remote consultations only.") if slot.schedule.is_remote
+                           else _("This time is for visits in person only."))
+    if not patient.is_active:
+        raise BookingError(_("This patient's record was merged into another one; book on that record."))
+    live = slot.appointments.filter(status__in=LIVE_STATUSES)
+    if ignore is not None:
+        live = live.exclude(pk=ignore.pk)
+    if live.exists():
+        raise BookingError(_("This time has just been taken; choose another one."))
+    ends_at = slot.starts_at + datetime.timedelta(minutes=max(service.duration_minutes, 1))
+    overlapping = Appointment.objects.filter(patient=patient, status__in=LIVE_STATUSES,
+                                             starts_at__lt=max(ends_at, slot.ends_at), ends_at__gt=slot.starts_at)
+    if ignore is not None:
+        overlapping = overlapping.exclude(pk=ignore.pk)
+    if overlapping.exists():
+        raise BookingError(_("The patient already has an appointment at this time."))
+
+
+REMINDERS = (("reminded_24h_at", datetime.timedelta(hours=24)), ("reminded_2h_at", datetime.timedelta(hours=2)))
+
+
+def _skip_passed_reminders(appointment: Appointment) -> None:
+    """A booking made 3 hours ahead needs no "tomorrow" reminder: the booking message said it all."""
+    now = timezone.now()
+    for field, ahead in REMINDERS:
+        setattr(appointment, field, now if appointment.starts_at - now <= ahead else None)
+
+
+def _save_live(appointment: Appointment) -> None:
+    """Save, turning the database's no-overlap guarantee into the same message the checks give."""
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as error:
+        if "appointment_no_patient_overlap" in str(error):
+            raise BookingError(_("The patient already has an appointment at this time.")) from None
+        if "appointment_no_clinician_overlap" in str(error):
+            raise BookingError(_("This time has just been taken; choose another one.")) from None
+        raise
+
+
+def _locked_slot(slot: Slot) -> Slot:
+    # Concurrent bookers of one slot queue here; the second then sees the first one's appointment.
+    return Slot.objects.select_for_update().select_related("schedule").get(pk=slot.pk)
+
+
+@transaction.atomic
+def appointment_book(*, actor, patient, slot: Slot, service) -> Appointment:
+    if not _may_book_for(actor, patient):
+        raise PermissionDenied(_("You may not book for this patient."))
+    slot = _locked_slot(slot)
+    _check_bookable(slot=slot, service=service, patient=patient)
+    appointment = Appointment(
+        patient=patient, clinician_id=slot.clinician_id, service=service, slot=slot, site=slot.schedule.site,
+        starts_at=slot.starts_at, ends_at=slot.ends_at, form=service.form, patient_iin=patient.iin,
+        patient_name=patient.full_name, service_code=service.code, service_name=service.name_ru, booked_by=actor,
+    )
+    _skip_passed_reminders(appointment)
+    _save_live(appointment)
+    AppointmentHistory.objects.create(appointment=appointment, event=AppointmentEvent.BOOKED, actor=actor,
+                                      to_starts_at=appointment.starts_at)
+    notifications.appointment_changed(appointment, AppointmentEvent.BOOKED)
+    national.slot_availability_changed(slot=slot, available=False)
+    record(actor=actor, action=AuditAction.CREATE, patient=patient, obj=appointment,
+           fields={"service": [None, service.code], "starts_at": [None, appointment.starts_at.isoformat()],
+                   "clinician": [None, appointment.clinician_id]})
+    return appointment
+
+
+def _may_change(actor, appointment: Appointment) -> bool:
+    return actor.pk == appointment.clinician_id or _may_book_for(actor, appointment.patient) and (
+        actor.has_perm("scheduling.change_appointment")
+        or cabinet_patients(actor).filter(pk=appointment.patient_id).exists()
+    )
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise BookingError({"reason": _("Say why.")})
+    return reason
+
+
+@transaction.atomic
+def appointment_move(*, actor, appointment: Appointment, slot: Slot, reason: str) -> Appointment:
+    if not _may_change(actor, appointment):
+        raise PermissionDenied(_("You may not change this appointment."))
+    reason = _require_reason(reason)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingError(_("Only a booked appointment can be moved."))
+    old_slot, old_start = appointment.slot, appointment.starts_at
+    slot = _locked_slot(slot)
+    _check_bookable(slot=slot, service=appointment.service, patient=appointment.patient, ignore=appointment)
+    appointment.slot, appointment.clinician_id = slot, slot.clinician_id
+    appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
+    _skip_passed_reminders(appointment)
+    _save_live(appointment)
+    AppointmentHistory.objects.create(appointment=appointment, event=AppointmentEvent.MOVED, actor=actor,
+                                      from_starts_at=old_start, to_starts_at=slot.starts_at, reason=reason)
+    notifications.appointment_changed(appointment, AppointmentEvent.MOVED, previous_start=old_start)
+    national.slot_availability_changed(slot=old_slot, available=True)
+    national.slot_availability_changed(slot=slot, available=False)
+    record(actor=actor, action=AuditAction.UPDATE, patient=appointment.patient, obj=appointment, reason=reason,
+           fields={"starts_at": [old_start.isoformat(), slot.starts_at.isoformat()]})
+    return appointment
+
+
+@transaction.atomic
+def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appointment:
+    if not _may_change(actor, appointment):
+        raise PermissionDenied(_("You may not change this appointment."))
+    reason = _require_reason(reason)
+    appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise BookingError(_("Only a booked appointment can be cancelled."))
+    appointment.status, appointment.cancel_reason = AppointmentStatus.CANCELLED, reason[:255]
+    appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
+    AppointmentHistory.objects.create(appointment=appointment, event=AppointmentEvent.CANCELLED, actor=actor,
+                                      from_starts_at=appointment.starts_at, reason=reason)
+    notifications.appointment_changed(appointment, AppointmentEvent.CANCELLED)
+    national.slot_availability_changed(slot=appointment.slot, available=True)
+    record(actor=actor, action=AuditAction.UPDATE, patient=appointment.patient, obj=appointment, reason=reason,
+           fields={"status": [AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED]})
+    return appointment
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+def reminders_send(*, batch: int = 500) -> int:
+    """Queue the 24-hour and 2-hour reminders that are due. Rows are claimed with SKIP LOCKED and marked in
+    the same transaction as their outbox messages, so two workers never remind twice."""
+    now, sent = timezone.now(), 0
+    for index, (field, ahead) in enumerate(REMINDERS):
+        nearer = REMINDERS[index + 1][1] if index + 1 < len(REMINDERS) else datetime.timedelta(0)
+        with transaction.atomic():
+            due = list(
+                Appointment.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=AppointmentStatus.BOOKED, starts_at__gt=now + nearer, starts_at__lte=now + ahead,
+                        **{f"{field}__isnull": True})
+                .select_related("patient__user", "clinician", "service")
+                .prefetch_related("patient__legal_representatives__user")
+                .order_by("starts_at")[:batch]
+            )
+            for appointment in due:
+                notifications.appointment_changed(appointment, AppointmentEvent.REMINDED)
+            Appointment.objects.filter(pk__in=[a.pk for a in due]).update(**{field: now})
+            AppointmentHistory.objects.bulk_create(
+                AppointmentHistory(appointment=a, event=AppointmentEvent.REMINDED, to_starts_at=a.starts_at) for a in due
+            )
+            sent += len(due)
+    return sent
+
+
+# --- Visits (DSM80-9) -----------------------------------------------------------------------------
+@transaction.atomic
+def encounter_open(*, actor, appointment: Appointment | None = None, patient=None,
+                   emergency_reason: str = "") -> Encounter:
+    """Open a visit from an appointment; without one only as an emergency, with a reason, journaled and
+    flagged to the security officer."""
+    if not actor.has_perm("scheduling.open_visit"):
+        raise PermissionDenied(_("Your roles do not allow opening a visit."))
+    if appointment is not None:
+        appointment = Appointment.objects.select_for_update().select_related("patient").get(pk=appointment.pk)
+        if appointment.status != AppointmentStatus.BOOKED:
+            raise BookingError(_("This appointment is not open for a visit."))
+        if appointment.clinician_id != actor.pk:
+            raise PermissionDenied(_("Only the clinician of the appointment opens its visit."))
+        encounter = Encounter.objects.create(patient=appointment.patient, clinician=actor, appointment=appointment)
+        appointment.status = AppointmentStatus.COMPLETED
+        appointment.save(update_fields=["status", "updated_at"])
+        record(actor=actor, action=AuditAction.CREATE, patient=appointment.patient, obj=encounter,
+               fields={"appointment": [None, appointment.pk]})
+        return encounter
+    reason = emergency_reason.strip()
+    if len(reason) < 10:
+        raise BookingError({"emergency_reason": _(
+            "A visit without an appointment is allowed only as an emergency: describe it in at least 10 characters."
+        )})
+    if patient is None or not can_access_patient(actor, patient, AccessLevel.DEMOGRAPHICS):
+        raise PermissionDenied(_("You may not open a visit for this patient."))
+    encounter = Encounter.objects.create(patient=patient, clinician=actor, is_emergency=True, emergency_reason=reason)
+    record(actor=actor, action=AuditAction.CREATE, patient=patient, obj=encounter, reason=reason,
+           fields={"emergency": [None, True]})
+    security_event(event="emergency_visit", user=actor, details={"patient": patient.pk, "reason": reason},
+                   flagged=True)
+    return encounter

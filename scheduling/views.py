@@ -1,0 +1,248 @@
+"""The front desk's day grid and booking, appointment pages, visits, the cabinet's appointments, and
+notifications. Thin: the rules are in services and selectors."""
+
+import uuid
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.access import patients_visible_to
+from accounts.models import Department
+from patients.cabinet import cabinet_context, cabinet_patient
+
+from . import selectors, services
+from .forms import BookForm, DayGridForm, EmergencyVisitForm, ReasonForm
+from .models import Appointment, Notification, Service, Slot
+
+
+def requires(permission: str):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if permission and not request.user.has_perm(permission):
+                raise PermissionDenied(_("Your roles do not allow this page."))
+            return view(request, *args, **kwargs)
+
+        return never_cache(wrapped)
+
+    return decorator
+
+
+def _errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _slot_from(value: str) -> Slot | None:
+    try:
+        return Slot.objects.select_related("schedule").filter(uuid=uuid.UUID(value)).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def _departments(user):
+    organisations = {assignment.organisation_id for assignment in user.active_role_assignments()}
+    return Department.objects.filter(organisation_id__in=organisations).order_by("code")
+
+
+# --- The front desk -------------------------------------------------------------------------------
+@requires("scheduling.view_appointment")
+def day(request):
+    departments = _departments(request.user)
+    form = DayGridForm(request.GET or None, departments=departments)
+    rows, chosen = [], None
+    if not form.is_bound or form.is_valid():
+        filters = form.cleaned_data if form.is_bound else {}
+        chosen = filters.get("department") or departments.first()
+        date = filters.get("date") or timezone.localdate()
+        if chosen is not None:
+            rows = selectors.day_grid(department=chosen, date=date, service=filters.get("service"),
+                                      form=filters.get("form", ""))
+    template = "scheduling/partials/_day_grid.html" if request.htmx else "scheduling/day.html"
+    return render(request, template, {"form": form, "rows": rows, "department": chosen,
+                                      "can_book": request.user.has_perm("scheduling.add_appointment")},
+                  status=400 if form.errors else 200)
+
+
+@requires("scheduling.add_appointment")
+def book(request, slot_uuid):
+    slot = get_object_or_404(Slot.objects.select_related("schedule", "clinician"), uuid=slot_uuid)
+    offered = slot.schedule.services.filter(is_active=True)
+    initial = {}
+    if patient_uuid := request.GET.get("patient"):
+        try:
+            chosen = patients_visible_to(request.user).filter(uuid=uuid.UUID(patient_uuid)).first()
+        except ValueError:
+            chosen = None
+        initial["patient_iin"] = chosen.iin if chosen else ""
+    form = BookForm(request.POST if request.method == "POST" else None, services=offered, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        patient = patients_visible_to(request.user).filter(iin=form.cleaned_data["patient_iin"], is_active=True).first()
+        if patient is None:
+            form.add_error("patient_iin", _("No patient of yours with this IIN."))
+        else:
+            try:
+                appointment = services.appointment_book(actor=request.user, patient=patient, slot=slot,
+                                                        service=form.cleaned_data["service"])
+            except ValidationError as error:
+                _errors(form, error)
+            else:
+                messages.success(request, _("Booked: %(name)s.") % {"name": appointment})
+                return redirect("scheduling:appointment", uuid=appointment.uuid)
+    return render(request, "scheduling/book.html", {"form": form, "slot": slot},
+                  status=400 if form.errors else 200)
+
+
+def _appointment(request, uuid) -> Appointment:
+    queryset = selectors.appointments_visible_to(request.user).select_related(
+        "patient", "clinician", "service", "slot__schedule", "booked_by")
+    return get_object_or_404(queryset, uuid=uuid)
+
+
+@login_required
+@never_cache
+def appointment(request, uuid):
+    appointment = _appointment(request, uuid)
+    return render(request, "scheduling/appointment.html", {
+        "appointment": appointment, "history": appointment.history.select_related("actor"),
+        "cancel_form": ReasonForm(), "can_open_visit": request.user.has_perm("scheduling.open_visit")
+        and appointment.clinician_id == request.user.pk and appointment.status == "booked",
+    })
+
+
+@login_required
+@never_cache
+def appointment_move(request, uuid):
+    appointment = _appointment(request, uuid)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        slot = _slot_from(request.POST.get("slot", ""))
+        if slot is None:
+            form.add_error(None, _("Choose a new time."))
+        else:
+            try:
+                services.appointment_move(actor=request.user, appointment=appointment, slot=slot,
+                                          reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                _errors(form, error)
+            else:
+                messages.success(request, _("The appointment is moved."))
+                return redirect(_after_change(request, appointment))
+    slots = selectors.free_slots(clinician=appointment.clinician, service=appointment.service)
+    return render(request, "scheduling/move.html", {"appointment": appointment, "form": form, "slots": slots},
+                  status=400 if form.errors else 200)
+
+
+def _after_change(request, appointment) -> str:
+    if request.user.has_perm("scheduling.view_appointment"):
+        return reverse("scheduling:appointment", kwargs={"uuid": appointment.uuid})
+    return reverse("scheduling:my_appointments")
+
+
+@require_POST
+@login_required
+def appointment_cancel(request, uuid):
+    appointment = _appointment(request, uuid)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the appointment is cancelled."))
+        services.appointment_cancel(actor=request.user, appointment=appointment, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The appointment is cancelled."))
+    return redirect(_after_change(request, appointment))
+
+
+# --- Visits ---------------------------------------------------------------------------------------
+@require_POST
+@requires("scheduling.open_visit")
+def visit_open(request, uuid):
+    appointment = _appointment(request, uuid)
+    try:
+        services.encounter_open(actor=request.user, appointment=appointment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The visit is open."))
+    return redirect("scheduling:appointment", uuid=appointment.uuid)
+
+
+@requires("scheduling.open_visit")
+def emergency_visit(request, patient_uuid):
+    patient = get_object_or_404(patients_visible_to(request.user), uuid=patient_uuid)
+    form = EmergencyVisitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.encounter_open(actor=request.user, patient=patient,
+                                    emergency_reason=form.cleaned_data["emergency_reason"])
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.warning(request, _("An emergency visit is open without an appointment; it is journaled."))
+            return redirect("patients:detail", uuid=patient.uuid)
+    return render(request, "scheduling/emergency_visit.html", {"form": form, "patient": patient},
+                  status=400 if form.errors else 200)
+
+
+# --- The personal cabinet -------------------------------------------------------------------------
+@requires("patients.use_personal_cabinet")
+def my_appointments(request):
+    patient = cabinet_patient(request)
+    appointments = (
+        patient.appointments.select_related("clinician", "service").order_by("-starts_at")[:100] if patient else []
+    )
+    now = timezone.now()
+    upcoming = [a for a in appointments if a.starts_at >= now and a.status == "booked"][::-1]
+    past = [a for a in appointments if a not in upcoming]
+    return render(request, "scheduling/cabinet/appointments.html", {
+        **cabinet_context(request, patient), "upcoming": upcoming, "past": past, "cancel_form": ReasonForm(),
+    })
+
+
+@requires("patients.use_personal_cabinet")
+def cabinet_book(request):
+    """Service → clinician → free time, then book."""
+    patient = cabinet_patient(request)
+    services_offered = Service.objects.filter(is_active=True, schedules__isnull=False).distinct()
+    service = services_offered.filter(code=request.GET.get("service", "")).first()
+    clinicians = selectors.clinicians_offering(service) if service else []
+    clinician = next((c for c in clinicians if str(c.uuid) == request.GET.get("clinician")), None)
+    slots = selectors.free_slots(clinician=clinician, service=service) if clinician else []
+    error = ""
+    if request.method == "POST" and patient is not None and service is not None:
+        slot = _slot_from(request.POST.get("slot", ""))
+        try:
+            if slot is None:
+                raise ValidationError(_("Choose a time."))
+            services.appointment_book(actor=request.user, patient=patient, slot=slot, service=service)
+        except ValidationError as failure:
+            error = " ".join(failure.messages)
+        else:
+            messages.success(request, _("You are booked."))
+            return redirect("scheduling:my_appointments")
+    return render(request, "scheduling/cabinet/book.html", {
+        **cabinet_context(request, patient), "services": services_offered, "service": service,
+        "clinicians": clinicians, "clinician": clinician, "slots": slots, "error": error,
+    }, status=400 if error else 200)
+
+
+# --- Notifications --------------------------------------------------------------------------------
+@requires("")
+def notifications(request):
+    inbox = list(Notification.objects.filter(recipient=request.user)[:100])
+    Notification.objects.filter(recipient=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "scheduling/notifications.html", {"notifications": inbox})
