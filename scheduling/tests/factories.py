@@ -22,6 +22,7 @@ class ServiceFactory(DjangoModelFactory):
 class ScheduleFactory(DjangoModelFactory):
     class Meta:
         model = Schedule
+        skip_postgeneration_save = True
 
     room = "101"
     slot_minutes = 15

@@ -57,10 +57,10 @@ def test_each_refusal_says_why_and_leaves_nothing_behind(desk, org, make_user):
     video = ServiceFactory(code="T01.001", form="video")
     not_offered = ServiceFactory(code="A01.010")
     cases = [
-        (dict(patient=other, slot=desk.slot, service=desk.service), "just been taken"),
-        (dict(patient=other, slot=past, service=desk.service), "already passed"),
-        (dict(patient=other, slot=later, service=not_offered), "does not provide this service"),
-        (dict(patient=other, slot=later, service=video), "in person only"),
+        ({"patient": other, "slot": desk.slot, "service": desk.service}, "just been taken"),
+        ({"patient": other, "slot": past, "service": desk.service}, "already passed"),
+        ({"patient": other, "slot": later, "service": not_offered}, "does not provide this service"),
+        ({"patient": other, "slot": later, "service": video}, "in person only"),
     ]
     desk.schedule.services.add(video)
     for kwargs, message in cases:
