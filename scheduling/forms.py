@@ -1,4 +1,3 @@
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +11,16 @@ from .models import Service
 
 class DayGridForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False,
-                                        to_field_name="uuid", empty_label=None)
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.filter(is_active=True),
-                                     required=False, to_field_name="code", empty_label=_("All services"))
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), required=False, to_field_name="uuid", empty_label=None
+    )
+    service = forms.ModelChoiceField(
+        label=_("Service"),
+        queryset=Service.objects.filter(is_active=True),
+        required=False,
+        to_field_name="code",
+        empty_label=_("All services"),
+    )
     form = forms.ChoiceField(label=_("Form"), required=False, choices=[("", _("Any form")), *ServiceForm.choices])
 
     def __init__(self, *args, departments, **kwargs):
@@ -29,8 +34,9 @@ class DayGridForm(BootstrapMixin, forms.Form):
 
 class BookForm(BootstrapMixin, forms.Form):
     patient_iin = forms.CharField(label=_("Patient IIN"), max_length=12)
-    service = forms.ModelChoiceField(label=_("Service"), queryset=Service.objects.none(), to_field_name="code",
-                                     empty_label=None)
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.none(), to_field_name="code", empty_label=None
+    )
 
     def __init__(self, *args, services, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,11 +53,10 @@ class ReasonForm(BootstrapMixin, forms.Form):
 
 
 class EmergencyVisitForm(BootstrapMixin, forms.Form):
-    emergency_reason = forms.CharField(label=_("What is the emergency"), widget=forms.Textarea(attrs={"rows": 3}),
-                                       min_length=10)
+    emergency_reason = forms.CharField(
+        label=_("What is the emergency"), widget=forms.Textarea(attrs={"rows": 3}), min_length=10
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
-
-

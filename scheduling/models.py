@@ -25,8 +25,7 @@ class Service(BaseModel, LocalizedNameModel):
     code = models.CharField(_("code"), max_length=32, unique=True)
     duration_minutes = models.PositiveSmallIntegerField(_("duration, minutes"), default=15)
     form = models.CharField(_("form"), max_length=16, choices=ServiceForm.choices, default=ServiceForm.IN_PERSON)
-    price_group = models.CharField(_("price group"), max_length=8, choices=PriceGroup.choices,
-                                   default=PriceGroup.GOBMP)
+    price_group = models.CharField(_("price group"), max_length=8, choices=PriceGroup.choices, default=PriceGroup.GOBMP)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -47,16 +46,18 @@ class Schedule(BaseModel):
     slot_minutes = models.PositiveSmallIntegerField(_("slot length, minutes"), default=15)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    primary_care = models.BooleanField(_("primary care"), default=True,
-                                       help_text=_("Changes are pushed to the national schedule service."))
+    primary_care = models.BooleanField(
+        _("primary care"), default=True, help_text=_("Changes are pushed to the national schedule service.")
+    )
 
     class Meta:
         verbose_name = _("schedule")
         verbose_name_plural = _("schedules")
         constraints = [
             models.CheckConstraint(condition=Q(slot_minutes__gte=5), name="schedule_slot_at_least_5_minutes"),
-            models.CheckConstraint(condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
-                                   name="schedule_valid_period"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")), name="schedule_valid_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,8 +135,9 @@ class Appointment(BaseModel):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    status = models.CharField(_("status"), max_length=16, choices=AppointmentStatus.choices,
-                              default=AppointmentStatus.BOOKED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
+    )
     form = models.CharField(_("form"), max_length=16, choices=ServiceForm.choices)
     # DSM39-6.1: what was booked, as it was then.
     patient_iin = models.CharField(_("IIN"), max_length=12, blank=True)
@@ -156,22 +158,25 @@ class Appointment(BaseModel):
             # these make it true under any concurrency).
             ExclusionConstraint(
                 name="appointment_no_clinician_overlap",
-                expressions=[("clinician", RangeOperators.EQUAL),
-                             (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS)],
+                expressions=[
+                    ("clinician", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
                 condition=Q(status__in=LIVE_STATUSES),
             ),
             ExclusionConstraint(
                 name="appointment_no_patient_overlap",
-                expressions=[("patient", RangeOperators.EQUAL),
-                             (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS)],
+                expressions=[
+                    ("patient", RangeOperators.EQUAL),
+                    (TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
+                ],
                 condition=Q(status__in=LIVE_STATUSES),
             ),
         ]
         indexes = [
             models.Index(fields=["clinician", "starts_at"], name="appointment_clinician_day"),
             models.Index(fields=["patient", "-starts_at"], name="appointment_patient"),
-            models.Index(fields=["starts_at"], name="appointment_reminders",
-                         condition=Q(status=AppointmentStatus.BOOKED)),
+            models.Index(fields=["starts_at"], name="appointment_reminders", condition=Q(status=AppointmentStatus.BOOKED)),
         ]
 
     def __str__(self) -> str:
@@ -188,8 +193,7 @@ class AppointmentHistory(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="history")
     event = models.CharField(_("event"), max_length=16, choices=AppointmentEvent.choices)
     at = models.DateTimeField(_("time"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                              related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     from_starts_at = models.DateTimeField(null=True, blank=True)
     to_starts_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -206,8 +210,9 @@ class Encounter(BaseModel):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="encounters")
     clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="encounters")
-    appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="encounter")
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.PROTECT, null=True, blank=True, related_name="encounter"
+    )
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     is_emergency = models.BooleanField(_("emergency"), default=False)
     emergency_reason = models.TextField(_("reason for the emergency"), blank=True)

@@ -33,17 +33,24 @@ def schedule_changed(*, schedule, change: str, detail: dict) -> None:
 
 def slot_availability_changed(*, slot, available: bool) -> None:
     schedule = slot.schedule
-    schedule_changed(schedule=schedule, change="slot_free" if available else "slot_taken",
-                     detail={"slot": str(slot.uuid), "starts_at": slot.starts_at.isoformat(),
-                             "ends_at": slot.ends_at.isoformat()})
+    schedule_changed(
+        schedule=schedule,
+        change="slot_free" if available else "slot_taken",
+        detail={"slot": str(slot.uuid), "starts_at": slot.starts_at.isoformat(), "ends_at": slot.ends_at.isoformat()},
+    )
 
 
 @register(CHANNEL)
 def send_schedule_change(message) -> dict:
     payload = message.payload
     return national_request(
-        "POST", "/schedules/v1/changes",
-        json={"organisation": payload["organisation"], "clinician": payload["clinician"],
-              "department": payload["department"], "changes": payload["changes"]},
+        "POST",
+        "/schedules/v1/changes",
+        json={
+            "organisation": payload["organisation"],
+            "clinician": payload["clinician"],
+            "department": payload["department"],
+            "changes": payload["changes"],
+        },
         idempotency_key=message.idempotency_key,
     )

@@ -6,7 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -28,29 +28,55 @@ class Recipient:
 
 def recipients(appointment) -> list[Recipient]:
     patient, clinician = appointment.patient, appointment.clinician
-    people = [Recipient(f"patient-{patient.pk}", patient.preferred_language or "ru", patient.user, patient.phone,
-                        patient.email or (patient.user.email if patient.user else ""))]
+    people = [
+        Recipient(
+            f"patient-{patient.pk}",
+            patient.preferred_language or "ru",
+            patient.user,
+            patient.phone,
+            patient.email or (patient.user.email if patient.user else ""),
+        )
+    ]
     today = timezone.localdate()
     for representative in patient.legal_representatives.all():
         if representative.valid_until and representative.valid_until < today:
             continue
         user = representative.user
-        people.append(Recipient(f"representative-{representative.pk}",
-                                getattr(user, "preferred_language", "") or patient.preferred_language or "ru", user,
-                                representative.phone, user.email if user else ""))
-    people.append(Recipient(f"clinician-{clinician.pk}", clinician.preferred_language or "ru", clinician, "",
-                            clinician.email, is_clinician=True))
+        people.append(
+            Recipient(
+                f"representative-{representative.pk}",
+                getattr(user, "preferred_language", "") or patient.preferred_language or "ru",
+                user,
+                representative.phone,
+                user.email if user else "",
+            )
+        )
+    people.append(
+        Recipient(
+            f"clinician-{clinician.pk}",
+            clinician.preferred_language or "ru",
+            clinician,
+            "",
+            clinician.email,
+            is_clinician=True,
+        )
+    )
     return people
 
 
 def _when(moment: datetime.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    # Digits read the same in every language and fit an SMS.
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
 def _message(appointment, event: str, recipient: Recipient, previous_start=None) -> tuple[str, str]:
-    values = {"patient": appointment.patient_name, "service": appointment.service.name,
-              "clinician": appointment.clinician.get_full_name(), "when": _when(appointment.starts_at),
-              "before": _when(previous_start) if previous_start else ""}
+    values = {
+        "patient": appointment.patient_name,
+        "service": appointment.service.name,
+        "clinician": appointment.clinician.get_full_name(),
+        "when": _when(appointment.starts_at),
+        "before": _when(previous_start) if previous_start else "",
+    }
     if event == AppointmentEvent.BOOKED:
         subject = _("Appointment booked")
         body = _("%(patient)s: %(service)s with %(clinician)s on %(when)s.") % values
@@ -93,17 +119,31 @@ def appointment_changed(appointment, event: str, *, previous_start=None) -> None
             subject, body = _message(appointment, event, recipient, previous_start)
             key = f"appointment-{appointment.pk}-{event}-{change}-{recipient.key}"
             if recipient.user is not None:
-                in_app.append(Notification(recipient=recipient.user, subject=subject, body=body,
-                                           appointment=appointment))
+                in_app.append(Notification(recipient=recipient.user, subject=subject, body=body, appointment=appointment))
             if recipient.phone and not recipient.is_clinician:
-                outbox_enqueue(channel="sms", idempotency_key=f"{key}-sms", patient=appointment.patient,
-                               payload={"type": f"appointment_{event}", "phone": recipient.phone,
-                                        "text": f"{subject}. {body}"})
+                outbox_enqueue(
+                    channel="sms",
+                    idempotency_key=f"{key}-sms",
+                    patient=appointment.patient,
+                    payload={"type": f"appointment_{event}", "phone": recipient.phone, "text": f"{subject}. {body}"},
+                )
             if recipient.email:
-                outbox_enqueue(channel="email", idempotency_key=f"{key}-email", patient=appointment.patient,
-                               payload={"type": f"appointment_{event}", "to": recipient.email, "subject": subject,
-                                        "body": body, "attachments": [{
-                                            "filename": "appointment.ics", "content_type": "text/calendar",
-                                            "content": ics(appointment, event, sequence)}]})
+                outbox_enqueue(
+                    channel="email",
+                    idempotency_key=f"{key}-email",
+                    patient=appointment.patient,
+                    payload={
+                        "type": f"appointment_{event}",
+                        "to": recipient.email,
+                        "subject": subject,
+                        "body": body,
+                        "attachments": [
+                            {
+                                "filename": "appointment.ics",
+                                "content_type": "text/calendar",
+                                "content": ics(appointment, event, sequence),
+                            }
+                        ],
+                    },
+                )
     Notification.objects.bulk_create(in_app)
-

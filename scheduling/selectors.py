@@ -51,8 +51,9 @@ def day_grid(*, department, date: datetime.date, service=None, form: str = "") -
     )
     booked = {
         appointment.slot_id: appointment
-        for appointment in Appointment.objects.filter(slot__in=[slot.pk for slot in slots], status__in=LIVE_STATUSES)
-        .only("uuid", "slot_id", "patient_name", "service_code", "status", "form")
+        for appointment in Appointment.objects.filter(slot__in=[slot.pk for slot in slots], status__in=LIVE_STATUSES).only(
+            "uuid", "slot_id", "patient_name", "service_code", "status", "form"
+        )
     }
     rows: dict[int, GridRow] = {}
     for slot in slots:
@@ -64,8 +65,11 @@ def free_slots(*, clinician=None, service, days: int = 14, limit: int = 300) -> 
     """Free, open, future slots offering the service (of one clinician when given), soonest first."""
     now = timezone.now()
     slots = Slot.objects.filter(
-        schedule__services=service, schedule__is_remote=service.form in REMOTE_FORMS, is_blocked=False,
-        starts_at__gt=now, starts_at__lt=now + datetime.timedelta(days=days),
+        schedule__services=service,
+        schedule__is_remote=service.form in REMOTE_FORMS,
+        is_blocked=False,
+        starts_at__gt=now,
+        starts_at__lt=now + datetime.timedelta(days=days),
     ).exclude(appointments__status__in=LIVE_STATUSES)
     if clinician is not None:
         slots = slots.filter(clinician=clinician)

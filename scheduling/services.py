@@ -71,8 +71,9 @@ def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.da
             moment = datetime.datetime.combine(date, window_start, zone)
             stop = datetime.datetime.combine(date, window_end, zone)
             while moment + length <= stop:
-                slots.append(Slot(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=moment,
-                                  ends_at=moment + length))
+                slots.append(
+                    Slot(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=moment, ends_at=moment + length)
+                )
                 moment += length
         date += datetime.timedelta(days=1)
     with transaction.atomic():
@@ -80,8 +81,11 @@ def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.da
         Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=2000)
         created = Slot.objects.filter(schedule=schedule).count() - before
         if created:
-            national.schedule_changed(schedule=schedule, change="slots_generated",
-                                      detail={"from": start.isoformat(), "to": end.isoformat(), "slots": created})
+            national.schedule_changed(
+                schedule=schedule,
+                change="slots_generated",
+                detail={"from": start.isoformat(), "to": end.isoformat(), "slots": created},
+            )
     return created
 
 
@@ -108,8 +112,11 @@ def _check_bookable(*, slot: Slot, service, patient, ignore: Appointment | None 
         raise BookingError(_("This clinician does not provide this service at this time."))
     remote = service.form != "in_person"
     if remote != slot.schedule.is_remote:
-        raise BookingError(_("This time is for remote consultations only.") if slot.schedule.is_remote
-                           else _("This time is for visits in person only."))
+        raise BookingError(
+            _("This time is for remote consultations only.")
+            if slot.schedule.is_remote
+            else _("This time is for visits in person only.")
+        )
     if not patient.is_active:
         raise BookingError(_("This patient's record was merged into another one; book on that record."))
     live = slot.appointments.filter(status__in=LIVE_STATUSES)
@@ -118,8 +125,9 @@ def _check_bookable(*, slot: Slot, service, patient, ignore: Appointment | None 
     if live.exists():
         raise BookingError(_("This time has just been taken; choose another one."))
     ends_at = slot.starts_at + datetime.timedelta(minutes=max(service.duration_minutes, 1))
-    overlapping = Appointment.objects.filter(patient=patient, status__in=LIVE_STATUSES,
-                                             starts_at__lt=max(ends_at, slot.ends_at), ends_at__gt=slot.starts_at)
+    overlapping = Appointment.objects.filter(
+        patient=patient, status__in=LIVE_STATUSES, starts_at__lt=max(ends_at, slot.ends_at), ends_at__gt=slot.starts_at
+    )
     if ignore is not None:
         overlapping = overlapping.exclude(pk=ignore.pk)
     if overlapping.exists():
@@ -161,26 +169,49 @@ def appointment_book(*, actor, patient, slot: Slot, service) -> Appointment:
     slot = _locked_slot(slot)
     _check_bookable(slot=slot, service=service, patient=patient)
     appointment = Appointment(
-        patient=patient, clinician_id=slot.clinician_id, service=service, slot=slot, site=slot.schedule.site,
-        starts_at=slot.starts_at, ends_at=slot.ends_at, form=service.form, patient_iin=patient.iin,
-        patient_name=patient.full_name, service_code=service.code, service_name=service.name_ru, booked_by=actor,
+        patient=patient,
+        clinician_id=slot.clinician_id,
+        service=service,
+        slot=slot,
+        site=slot.schedule.site,
+        starts_at=slot.starts_at,
+        ends_at=slot.ends_at,
+        form=service.form,
+        patient_iin=patient.iin,
+        patient_name=patient.full_name,
+        service_code=service.code,
+        service_name=service.name_ru,
+        booked_by=actor,
     )
     _skip_passed_reminders(appointment)
     _save_live(appointment)
-    AppointmentHistory.objects.create(appointment=appointment, event=AppointmentEvent.BOOKED, actor=actor,
-                                      to_starts_at=appointment.starts_at)
+    AppointmentHistory.objects.create(
+        appointment=appointment, event=AppointmentEvent.BOOKED, actor=actor, to_starts_at=appointment.starts_at
+    )
     notifications.appointment_changed(appointment, AppointmentEvent.BOOKED)
     national.slot_availability_changed(slot=slot, available=False)
-    record(actor=actor, action=AuditAction.CREATE, patient=patient, obj=appointment,
-           fields={"service": [None, service.code], "starts_at": [None, appointment.starts_at.isoformat()],
-                   "clinician": [None, appointment.clinician_id]})
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=appointment,
+        fields={
+            "service": [None, service.code],
+            "starts_at": [None, appointment.starts_at.isoformat()],
+            "clinician": [None, appointment.clinician_id],
+        },
+    )
     return appointment
 
 
 def _may_change(actor, appointment: Appointment) -> bool:
-    return actor.pk == appointment.clinician_id or _may_book_for(actor, appointment.patient) and (
-        actor.has_perm("scheduling.change_appointment")
-        or cabinet_patients(actor).filter(pk=appointment.patient_id).exists()
+    return (
+        actor.pk == appointment.clinician_id
+        or _may_book_for(actor, appointment.patient)
+        and (
+            actor.has_perm("scheduling.change_appointment")
+            or cabinet_patients(actor).filter(pk=appointment.patient_id).exists()
+        )
     )
 
 
@@ -206,13 +237,25 @@ def appointment_move(*, actor, appointment: Appointment, slot: Slot, reason: str
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     _skip_passed_reminders(appointment)
     _save_live(appointment)
-    AppointmentHistory.objects.create(appointment=appointment, event=AppointmentEvent.MOVED, actor=actor,
-                                      from_starts_at=old_start, to_starts_at=slot.starts_at, reason=reason)
+    AppointmentHistory.objects.create(
+        appointment=appointment,
+        event=AppointmentEvent.MOVED,
+        actor=actor,
+        from_starts_at=old_start,
+        to_starts_at=slot.starts_at,
+        reason=reason,
+    )
     notifications.appointment_changed(appointment, AppointmentEvent.MOVED, previous_start=old_start)
     national.slot_availability_changed(slot=old_slot, available=True)
     national.slot_availability_changed(slot=slot, available=False)
-    record(actor=actor, action=AuditAction.UPDATE, patient=appointment.patient, obj=appointment, reason=reason,
-           fields={"starts_at": [old_start.isoformat(), slot.starts_at.isoformat()]})
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=appointment.patient,
+        obj=appointment,
+        reason=reason,
+        fields={"starts_at": [old_start.isoformat(), slot.starts_at.isoformat()]},
+    )
     return appointment
 
 
@@ -226,12 +269,23 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
         raise BookingError(_("Only a booked appointment can be cancelled."))
     appointment.status, appointment.cancel_reason = AppointmentStatus.CANCELLED, reason[:255]
     appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
-    AppointmentHistory.objects.create(appointment=appointment, event=AppointmentEvent.CANCELLED, actor=actor,
-                                      from_starts_at=appointment.starts_at, reason=reason)
+    AppointmentHistory.objects.create(
+        appointment=appointment,
+        event=AppointmentEvent.CANCELLED,
+        actor=actor,
+        from_starts_at=appointment.starts_at,
+        reason=reason,
+    )
     notifications.appointment_changed(appointment, AppointmentEvent.CANCELLED)
     national.slot_availability_changed(slot=appointment.slot, available=True)
-    record(actor=actor, action=AuditAction.UPDATE, patient=appointment.patient, obj=appointment, reason=reason,
-           fields={"status": [AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED]})
+    record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        patient=appointment.patient,
+        obj=appointment,
+        reason=reason,
+        fields={"status": [AppointmentStatus.BOOKED, AppointmentStatus.CANCELLED]},
+    )
     return appointment
 
 
@@ -245,8 +299,12 @@ def reminders_send(*, batch: int = 500) -> int:
         with transaction.atomic():
             due = list(
                 Appointment.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=AppointmentStatus.BOOKED, starts_at__gt=now + nearer, starts_at__lte=now + ahead,
-                        **{f"{field}__isnull": True})
+                .filter(
+                    status=AppointmentStatus.BOOKED,
+                    starts_at__gt=now + nearer,
+                    starts_at__lte=now + ahead,
+                    **{f"{field}__isnull": True},
+                )
                 .select_related("patient__user", "clinician", "service")
                 .prefetch_related("patient__legal_representatives__user")
                 .order_by("starts_at")[:batch]
@@ -263,8 +321,7 @@ def reminders_send(*, batch: int = 500) -> int:
 
 # --- Visits (DSM80-9) -----------------------------------------------------------------------------
 @transaction.atomic
-def encounter_open(*, actor, appointment: Appointment | None = None, patient=None,
-                   emergency_reason: str = "") -> Encounter:
+def encounter_open(*, actor, appointment: Appointment | None = None, patient=None, emergency_reason: str = "") -> Encounter:
     """Open a visit from an appointment; without one only as an emergency, with a reason, journaled and
     flagged to the security officer."""
     if not actor.has_perm("scheduling.open_visit"):
@@ -278,19 +335,33 @@ def encounter_open(*, actor, appointment: Appointment | None = None, patient=Non
         encounter = Encounter.objects.create(patient=appointment.patient, clinician=actor, appointment=appointment)
         appointment.status = AppointmentStatus.COMPLETED
         appointment.save(update_fields=["status", "updated_at"])
-        record(actor=actor, action=AuditAction.CREATE, patient=appointment.patient, obj=encounter,
-               fields={"appointment": [None, appointment.pk]})
+        record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            patient=appointment.patient,
+            obj=encounter,
+            fields={"appointment": [None, appointment.pk]},
+        )
         return encounter
     reason = emergency_reason.strip()
     if len(reason) < 10:
-        raise BookingError({"emergency_reason": _(
-            "A visit without an appointment is allowed only as an emergency: describe it in at least 10 characters."
-        )})
+        raise BookingError(
+            {
+                "emergency_reason": _(
+                    "A visit without an appointment is allowed only as an emergency: describe it in at least 10 characters."
+                )
+            }
+        )
     if patient is None or not can_access_patient(actor, patient, AccessLevel.DEMOGRAPHICS):
         raise PermissionDenied(_("You may not open a visit for this patient."))
     encounter = Encounter.objects.create(patient=patient, clinician=actor, is_emergency=True, emergency_reason=reason)
-    record(actor=actor, action=AuditAction.CREATE, patient=patient, obj=encounter, reason=reason,
-           fields={"emergency": [None, True]})
-    security_event(event="emergency_visit", user=actor, details={"patient": patient.pk, "reason": reason},
-                   flagged=True)
+    record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        patient=patient,
+        obj=encounter,
+        reason=reason,
+        fields={"emergency": [None, True]},
+    )
+    security_event(event="emergency_visit", user=actor, details={"patient": patient.pk, "reason": reason}, flagged=True)
     return encounter

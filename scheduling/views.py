@@ -68,12 +68,16 @@ def day(request):
         chosen = filters.get("department") or departments.first()
         date = filters.get("date") or timezone.localdate()
         if chosen is not None:
-            rows = selectors.day_grid(department=chosen, date=date, service=filters.get("service"),
-                                      form=filters.get("form", ""))
+            rows = selectors.day_grid(
+                department=chosen, date=date, service=filters.get("service"), form=filters.get("form", "")
+            )
     template = "scheduling/partials/_day_grid.html" if request.htmx else "scheduling/day.html"
-    return render(request, template, {"form": form, "rows": rows, "department": chosen,
-                                      "can_book": request.user.has_perm("scheduling.add_appointment")},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        template,
+        {"form": form, "rows": rows, "department": chosen, "can_book": request.user.has_perm("scheduling.add_appointment")},
+        status=400 if form.errors else 200,
+    )
 
 
 @requires("scheduling.add_appointment")
@@ -94,20 +98,21 @@ def book(request, slot_uuid):
             form.add_error("patient_iin", _("No patient of yours with this IIN."))
         else:
             try:
-                appointment = services.appointment_book(actor=request.user, patient=patient, slot=slot,
-                                                        service=form.cleaned_data["service"])
+                appointment = services.appointment_book(
+                    actor=request.user, patient=patient, slot=slot, service=form.cleaned_data["service"]
+                )
             except ValidationError as error:
                 _errors(form, error)
             else:
                 messages.success(request, _("Booked: %(name)s.") % {"name": appointment})
                 return redirect("scheduling:appointment", uuid=appointment.uuid)
-    return render(request, "scheduling/book.html", {"form": form, "slot": slot},
-                  status=400 if form.errors else 200)
+    return render(request, "scheduling/book.html", {"form": form, "slot": slot}, status=400 if form.errors else 200)
 
 
 def _appointment(request, uuid) -> Appointment:
     queryset = selectors.appointments_visible_to(request.user).select_related(
-        "patient", "clinician", "service", "slot__schedule", "booked_by")
+        "patient", "clinician", "service", "slot__schedule", "booked_by"
+    )
     return get_object_or_404(queryset, uuid=uuid)
 
 
@@ -115,11 +120,18 @@ def _appointment(request, uuid) -> Appointment:
 @never_cache
 def appointment(request, uuid):
     appointment = _appointment(request, uuid)
-    return render(request, "scheduling/appointment.html", {
-        "appointment": appointment, "history": appointment.history.select_related("actor"),
-        "cancel_form": ReasonForm(), "can_open_visit": request.user.has_perm("scheduling.open_visit")
-        and appointment.clinician_id == request.user.pk and appointment.status == "booked",
-    })
+    return render(
+        request,
+        "scheduling/appointment.html",
+        {
+            "appointment": appointment,
+            "history": appointment.history.select_related("actor"),
+            "cancel_form": ReasonForm(),
+            "can_open_visit": request.user.has_perm("scheduling.open_visit")
+            and appointment.clinician_id == request.user.pk
+            and appointment.status == "booked",
+        },
+    )
 
 
 @login_required
@@ -133,16 +145,21 @@ def appointment_move(request, uuid):
             form.add_error(None, _("Choose a new time."))
         else:
             try:
-                services.appointment_move(actor=request.user, appointment=appointment, slot=slot,
-                                          reason=form.cleaned_data["reason"])
+                services.appointment_move(
+                    actor=request.user, appointment=appointment, slot=slot, reason=form.cleaned_data["reason"]
+                )
             except ValidationError as error:
                 _errors(form, error)
             else:
                 messages.success(request, _("The appointment is moved."))
                 return redirect(_after_change(request, appointment))
     slots = selectors.free_slots(clinician=appointment.clinician, service=appointment.service)
-    return render(request, "scheduling/move.html", {"appointment": appointment, "form": form, "slots": slots},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "scheduling/move.html",
+        {"appointment": appointment, "form": form, "slots": slots},
+        status=400 if form.errors else 200,
+    )
 
 
 def _after_change(request, appointment) -> str:
@@ -187,15 +204,17 @@ def emergency_visit(request, patient_uuid):
     form = EmergencyVisitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.encounter_open(actor=request.user, patient=patient,
-                                    emergency_reason=form.cleaned_data["emergency_reason"])
+            services.encounter_open(
+                actor=request.user, patient=patient, emergency_reason=form.cleaned_data["emergency_reason"]
+            )
         except ValidationError as error:
             _errors(form, error)
         else:
             messages.warning(request, _("An emergency visit is open without an appointment; it is journaled."))
             return redirect("patients:detail", uuid=patient.uuid)
-    return render(request, "scheduling/emergency_visit.html", {"form": form, "patient": patient},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "scheduling/emergency_visit.html", {"form": form, "patient": patient}, status=400 if form.errors else 200
+    )
 
 
 # --- The personal cabinet -------------------------------------------------------------------------
@@ -208,9 +227,16 @@ def my_appointments(request):
     now = timezone.now()
     upcoming = [a for a in appointments if a.starts_at >= now and a.status == "booked"][::-1]
     past = [a for a in appointments if a not in upcoming]
-    return render(request, "scheduling/cabinet/appointments.html", {
-        **cabinet_context(request, patient), "upcoming": upcoming, "past": past, "cancel_form": ReasonForm(),
-    })
+    return render(
+        request,
+        "scheduling/cabinet/appointments.html",
+        {
+            **cabinet_context(request, patient),
+            "upcoming": upcoming,
+            "past": past,
+            "cancel_form": ReasonForm(),
+        },
+    )
 
 
 @requires("patients.use_personal_cabinet")
@@ -234,10 +260,20 @@ def cabinet_book(request):
         else:
             messages.success(request, _("You are booked."))
             return redirect("scheduling:my_appointments")
-    return render(request, "scheduling/cabinet/book.html", {
-        **cabinet_context(request, patient), "services": services_offered, "service": service,
-        "clinicians": clinicians, "clinician": clinician, "slots": slots, "error": error,
-    }, status=400 if error else 200)
+    return render(
+        request,
+        "scheduling/cabinet/book.html",
+        {
+            **cabinet_context(request, patient),
+            "services": services_offered,
+            "service": service,
+            "clinicians": clinicians,
+            "clinician": clinician,
+            "slots": slots,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 # --- Notifications --------------------------------------------------------------------------------

@@ -42,8 +42,12 @@ def weekdays_9_to_13(schedule: Schedule) -> Schedule:
 
 
 def slot_for(schedule: Schedule, starts_at: datetime.datetime) -> Slot:
-    return Slot.objects.create(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=starts_at,
-                               ends_at=starts_at + datetime.timedelta(minutes=schedule.slot_minutes))
+    return Slot.objects.create(
+        schedule=schedule,
+        clinician_id=schedule.clinician_id,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(minutes=schedule.slot_minutes),
+    )
 
 
 def tomorrow_at(hour: int, minute: int = 0) -> datetime.datetime:

@@ -39,8 +39,11 @@ def test_a_booking_keeps_the_minimum_data_set_and_is_journaled(desk):
     appointment = appointment_book(actor=desk.registrar, patient=desk.patient, slot=desk.slot, service=desk.service)
     assert (appointment.patient_iin, appointment.patient_name) == (desk.patient.iin, desk.patient.full_name)
     assert (appointment.service_code, appointment.service_name) == (desk.service.code, desk.service.name_ru)
-    assert (appointment.clinician, appointment.site, appointment.starts_at) == (desk.doctor, desk.slot.schedule.site,
-                                                                               desk.slot.starts_at)
+    assert (appointment.clinician, appointment.site, appointment.starts_at) == (
+        desk.doctor,
+        desk.slot.schedule.site,
+        desk.slot.starts_at,
+    )
     assert appointment.booked_by == desk.registrar
     entry = AuditEntry.objects.get(action="create", object_type="scheduling.Appointment")
     assert entry.patient == desk.patient and entry.actor == desk.registrar
@@ -67,18 +70,23 @@ def test_each_refusal_says_why_and_leaves_nothing_behind(desk, org, make_user):
         with pytest.raises(BookingError, match=message):
             appointment_book(actor=desk.registrar, **kwargs)
     # The same patient at an overlapping time with another clinician.
-    second = ScheduleFactory(clinician=make_user("doctor", department=org.departments[0]),
-                             department=org.departments[0])
+    second = ScheduleFactory(clinician=make_user("doctor", department=org.departments[0]), department=org.departments[0])
     with pytest.raises(BookingError, match="already has an appointment"):
-        appointment_book(actor=desk.registrar, patient=desk.patient, slot=slot_for(second, tomorrow_at(9, 5)),
-                         service=desk.service)
+        appointment_book(
+            actor=desk.registrar, patient=desk.patient, slot=slot_for(second, tomorrow_at(9, 5)), service=desk.service
+        )
     assert (Appointment.objects.count(), OutboxMessage.objects.count(), AuditEntry.objects.count()) == written
 
 
 def test_the_database_refuses_an_overlap_the_service_did_not_see(desk):
     first = appointment_book(actor=desk.registrar, patient=desk.patient, slot=desk.slot, service=desk.service)
-    twin = Appointment(**{f.attname: getattr(first, f.attname) for f in Appointment._meta.concrete_fields
-                          if f.attname not in ("id", "uuid")})
+    twin = Appointment(
+        **{
+            f.attname: getattr(first, f.attname)
+            for f in Appointment._meta.concrete_fields
+            if f.attname not in ("id", "uuid")
+        }
+    )
     twin.patient = PatientFactory()
     with pytest.raises(IntegrityError, match="appointment_no_clinician_overlap"), transaction.atomic():
         twin.save()

@@ -16,8 +16,9 @@ WEEK_OF_INDEPENDENCE_DAY = (datetime.date(2026, 12, 14), datetime.date(2026, 12,
 @pytest.fixture
 def schedule(org, make_user):
     doctor = make_user("doctor", department=org.departments[0])
-    return weekdays_9_to_13(ScheduleFactory(clinician=doctor, department=org.departments[0],
-                                            valid_from=datetime.date(2026, 12, 1)))
+    return weekdays_9_to_13(
+        ScheduleFactory(clinician=doctor, department=org.departments[0], valid_from=datetime.date(2026, 12, 1))
+    )
 
 
 @pytest.mark.req("DSM39-4.5")
@@ -39,11 +40,15 @@ def test_generation_is_idempotent_and_breaks_and_exceptions_are_kept(schedule):
     rule.break_start, rule.break_end = datetime.time(11), datetime.time(11, 30)
     rule.save()
     ScheduleException.objects.create(schedule=schedule, date=datetime.date(2026, 12, 15), kind="sick")
-    ScheduleException.objects.create(schedule=schedule, date=datetime.date(2026, 12, 19), kind="extra",
-                                     start=datetime.time(10), end=datetime.time(11))
+    ScheduleException.objects.create(
+        schedule=schedule, date=datetime.date(2026, 12, 19), kind="extra", start=datetime.time(10), end=datetime.time(11)
+    )
     start, end = WEEK_OF_INDEPENDENCE_DAY
     assert slots_generate(schedule=schedule, start=start, end=end) == 14 + 16 + 16 + 4
     assert slots_generate(schedule=schedule, start=start, end=end) == 0
-    monday = [s.starts_at.astimezone(ALMATY).time() for s in Slot.objects.filter(schedule=schedule)
-              if s.starts_at.astimezone(ALMATY).date() == start]
+    monday = [
+        s.starts_at.astimezone(ALMATY).time()
+        for s in Slot.objects.filter(schedule=schedule)
+        if s.starts_at.astimezone(ALMATY).date() == start
+    ]
     assert datetime.time(11) not in monday and datetime.time(11, 15) not in monday and datetime.time(11, 30) in monday

@@ -16,8 +16,9 @@ def _appointment(world):
         doctor = world.users[Role.DOCTOR.value]
         schedule = ScheduleFactory(clinician=doctor, department=world.org.departments[0])
         slot = slot_for(schedule, tomorrow_at(10))
-        existing = appointment_book(actor=world.users[Role.REGISTRAR.value], patient=world.patient, slot=slot,
-                                    service=schedule.services.first())
+        existing = appointment_book(
+            actor=world.users[Role.REGISTRAR.value], patient=world.patient, slot=slot, service=schedule.services.first()
+        )
     return existing
 
 
@@ -42,8 +43,7 @@ URL_ACCESS = {
     "scheduling:book": Access(roles={Role.REGISTRAR.value}, kwargs=_slot),
     "scheduling:appointment": Access(roles=VISIBLE, denied=404, kwargs=_appointment_kwargs),
     "scheduling:appointment_move": Access(roles=VISIBLE, denied=404, kwargs=_appointment_kwargs),
-    "scheduling:appointment_cancel": Access(roles=VISIBLE, denied=404, kwargs=_appointment_kwargs, method="post",
-                                            ok=302),
+    "scheduling:appointment_cancel": Access(roles=VISIBLE, denied=404, kwargs=_appointment_kwargs, method="post", ok=302),
     "scheduling:visit_open": Access(roles={Role.DOCTOR.value}, kwargs=_appointment_kwargs, method="post", ok=302),
     "scheduling:emergency_visit": Access(roles={Role.DOCTOR.value}, kwargs=_patient),
     "scheduling:my_appointments": Access(roles=PATIENTS),
