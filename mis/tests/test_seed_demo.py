@@ -24,6 +24,14 @@ def test_seed_demo_creates_a_user_per_role_and_valid_patients_and_is_idempotent(
         user = User.objects.get(username="admin" if role == Role.ADMINISTRATOR else role.value)
         assert role.value in user.role_names()
     assert Patient.objects.filter(user__username="patient").count() == 1
+    # A week of schedules, generated once however often the command runs.
+    from django.utils import timezone
+
+    from scheduling.models import Slot
+
+    slots = Slot.objects.filter(clinician__username="doctor")
+    days = {timezone.localtime(slot.starts_at).date() for slot in slots}
+    assert slots.count() == len(set(slots.values_list("starts_at", flat=True))) and len(days) >= 5
 
 
 @pytest.mark.django_db
