@@ -20,9 +20,7 @@ class Organisation(BaseModel, LocalizedNameModel):
     bin = models.CharField(_("BIN"), max_length=12, blank=True)
     oid = models.CharField(_("OID"), max_length=128, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Almaty")
-    restrict_to_trusted_networks = models.BooleanField(
-        _("staff may work only from trusted addresses"), default=False
-    )
+    restrict_to_trusted_networks = models.BooleanField(_("staff may work only from trusted addresses"), default=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -44,9 +42,7 @@ class Department(BaseModel, LocalizedNameModel):
     class Meta:
         verbose_name = _("department")
         verbose_name_plural = _("departments")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="department_code_unique")]
 
 
 class Site(BaseModel, LocalizedNameModel):
@@ -65,12 +61,8 @@ class User(AbstractUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     middle_name = models.CharField(_("patronymic"), max_length=150, blank=True)
     iin = models.CharField(_("IIN"), max_length=12, blank=True)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
-    )
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="ru"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    preferred_language = models.CharField(_("preferred language"), max_length=5, choices=settings.LANGUAGES, default="ru")
     must_change_password = models.BooleanField(_("must change password at next sign-in"), default=False)
     banned_until = models.DateTimeField(_("banned until"), null=True, blank=True)
     ban_reason = models.TextField(_("reason for the ban"), blank=True)
@@ -87,9 +79,7 @@ class User(AbstractUser):
 
     def _get_session_auth_hash(self, secret=None):
         key_salt = "accounts.User.get_session_auth_hash"
-        return salted_hmac(
-            key_salt, f"{self.password}:{self.session_token}", secret=secret, algorithm="sha256"
-        ).hexdigest()
+        return salted_hmac(key_salt, f"{self.password}:{self.session_token}", secret=secret, algorithm="sha256").hexdigest()
 
     def is_banned(self, at=None) -> bool:
         return self.banned_until is not None and self.banned_until > (at or timezone.now())
@@ -101,9 +91,9 @@ class User(AbstractUser):
         """The user's role assignments, with role and unit loaded, cached on the instance."""
         if not hasattr(self, "_role_assignments"):
             self._role_assignments = list(
-                self.role_assignments.select_related(
-                    "role", "role__profile", "organisation", "department", "site"
-                ).order_by("pk")
+                self.role_assignments.select_related("role", "role__profile", "organisation", "department", "site").order_by(
+                    "pk"
+                )
             )
         return self._role_assignments
 
@@ -153,6 +143,9 @@ class RoleProfile(BaseModel):
         default=True,
         help_text=_("Holders must use a second factor and, where switched on, work from trusted addresses."),
     )
+    # The built-in default permissions this role has been given once: a permission added to the defaults
+    # later (a new app) reaches existing roles, one an administrator removed is not given back.
+    offered_defaults = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("role profile")
@@ -315,9 +308,7 @@ class EmergencyAccess(BaseModel):
     """Break-the-glass: time-limited access to one patient's full record, with a stated reason."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="emergency_accesses")
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="emergency_accesses"
-    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="emergency_accesses")
     reason = models.TextField(_("reason"))
     expires_at = models.DateTimeField(_("expires at"))
 

@@ -36,25 +36,26 @@ MANAGE_USERS = ("accounts", "manage_users")
 
 # --- Roles ------------------------------------------------------------------------------------------
 def ensure_default_roles() -> dict[str, Group]:
-    """Create the built-in roles that do not exist yet, with their default permissions, and give every
-    role a profile (access level, staff or not)."""
+    """Create the built-in roles that do not exist yet, give them the default permissions they have not been
+    offered before (so a newly installed app's permissions arrive), and give every role a profile."""
     groups = {}
     wanted = {perm for perms in DEFAULT_PERMISSIONS.values() for perm in perms}
     available = {
         f"{app_label}.{codename}": pk
-        for pk, app_label, codename in Permission.objects.values_list(
-            "pk", "content_type__app_label", "codename"
-        )
+        for pk, app_label, codename in Permission.objects.values_list("pk", "content_type__app_label", "codename")
         if f"{app_label}.{codename}" in wanted
     }
     for role in Role:
-        group, created = Group.objects.get_or_create(name=role.value)
-        if created:
-            group.permissions.set([available[p] for p in DEFAULT_PERMISSIONS[role] if p in available])
-        RoleProfile.objects.get_or_create(
+        group, _created = Group.objects.get_or_create(name=role.value)
+        profile, _created = RoleProfile.objects.get_or_create(
             role=group,
             defaults={"access_level": DEFAULT_ACCESS_LEVELS[role], "is_staff_role": role != Role.PATIENT},
         )
+        new = [p for p in DEFAULT_PERMISSIONS[role] if p in available and p not in profile.offered_defaults]
+        if new:
+            group.permissions.add(*[available[p] for p in new])
+            profile.offered_defaults = sorted({*profile.offered_defaults, *new})
+            profile.save(update_fields=["offered_defaults", "updated_at"])
         groups[role.value] = group
     for group in Group.objects.filter(profile__isnull=True):
         RoleProfile.objects.create(role=group)
@@ -104,9 +105,7 @@ def _role_holders(role: Group) -> list[Organisation]:
 
 
 @transaction.atomic
-def role_create(
-    *, actor, name: str, permissions, access_level: str = AccessLevel.NONE, is_staff_role: bool = True
-) -> Group:
+def role_create(*, actor, name: str, permissions, access_level: str = AccessLevel.NONE, is_staff_role: bool = True) -> Group:
     if Group.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("A role with this name already exists.")})
     group = Group.objects.create(name=name)
@@ -128,16 +127,12 @@ def role_create(
 def _codenames(permissions) -> list[str]:
     return sorted(
         f"{p.content_type.app_label}.{p.codename}"
-        for p in Permission.objects.filter(pk__in=[getattr(p, "pk", p) for p in permissions]).select_related(
-            "content_type"
-        )
+        for p in Permission.objects.filter(pk__in=[getattr(p, "pk", p) for p in permissions]).select_related("content_type")
     )
 
 
 @transaction.atomic
-def role_update(
-    *, actor, role: Group, name: str, permissions, access_level: str, is_staff_role: bool
-) -> Group:
+def role_update(*, actor, role: Group, name: str, permissions, access_level: str, is_staff_role: bool) -> Group:
     if Group.objects.filter(name__iexact=name).exclude(pk=role.pk).exists():
         raise ValidationError({"name": _("A role with this name already exists.")})
     before = set(_codenames(role.permissions.all()))
@@ -167,9 +162,7 @@ def role_update(
 
 
 def role_holders(role: Group) -> list[User]:
-    return list(
-        User.objects.filter(role_assignments__role=role).distinct().order_by("last_name", "first_name")
-    )
+    return list(User.objects.filter(role_assignments__role=role).distinct().order_by("last_name", "first_name"))
 
 
 @transaction.atomic
@@ -245,16 +238,12 @@ USER_FIELDS = ("username", "last_name", "first_name", "middle_name", "email", "i
 
 
 @transaction.atomic
-def user_create(
-    *, actor, organisation: Organisation, roles=(), department=None, site=None, **fields
-) -> tuple[User, str]:
+def user_create(*, actor, organisation: Organisation, roles=(), department=None, site=None, **fields) -> tuple[User, str]:
     """Create a user with a generated initial password that must be changed at first sign-in
     (DSM80-22.7); the roles are given in the chosen unit. Returns the user and the password, which the
     page shows once and nothing keeps."""
     groups = list(roles)
-    staff = (
-        any(getattr(getattr(group, "profile", None), "is_staff_role", True) for group in groups) or not groups
-    )
+    staff = any(getattr(getattr(group, "profile", None), "is_staff_role", True) for group in groups) or not groups
     password = generate_initial_password()
     user = User(
         organisation=organisation if staff else None,
@@ -272,9 +261,7 @@ def user_create(
         details={"organisation": organisation.code, "roles": [group.name for group in groups]},
     )
     for group in groups:
-        role_assign(
-            user=user, role=group, organisation=organisation, department=department, site=site, actor=actor
-        )
+        role_assign(user=user, role=group, organisation=organisation, department=department, site=site, actor=actor)
     return user, password
 
 
@@ -288,9 +275,7 @@ def user_update(*, actor, user: User, **fields) -> User:
     if changes:
         user.full_clean(exclude=["password"])
         user.save()
-        security_event(
-            event=SecurityEventType.USER_CHANGED, user=user, actor=actor, details={"fields": sorted(changes)}
-        )
+        security_event(event=SecurityEventType.USER_CHANGED, user=user, actor=actor, details={"fields": sorted(changes)})
     return user
 
 
@@ -329,15 +314,10 @@ def user_delete(*, actor, user: User) -> None:
             user.delete()
     except ProtectedError:
         raise ValidationError(
-            _(
-                "This user's name is on medical or journal records, so the account cannot be deleted. "
-                "Deactivate it instead."
-            ),
+            _("This user's name is on medical or journal records, so the account cannot be deleted. Deactivate it instead."),
             code="protected",
         ) from None
-    security_event(
-        event=SecurityEventType.USER_DELETED, actor=actor, username=username, details={"user_id": user_id}
-    )
+    security_event(event=SecurityEventType.USER_DELETED, actor=actor, username=username, details={"user_id": user_id})
 
 
 @transaction.atomic
@@ -396,9 +376,7 @@ def password_change(*, user: User, new_password: str) -> User:
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
     remember_password(user)
-    security_event(
-        event=SecurityEventType.PASSWORD_CHANGED, user=user, actor=user, details={"initial": forced}
-    )
+    security_event(event=SecurityEventType.PASSWORD_CHANGED, user=user, actor=user, details={"initial": forced})
     return user
 
 
@@ -442,10 +420,7 @@ def working_hours_set(*, actor, user: User, restricted: bool, weekly, exceptions
         actor=actor,
         details={
             "restricted": restricted,
-            "weekly": [
-                [weekday, start.isoformat("minutes"), end.isoformat("minutes")]
-                for weekday, start, end in weekly
-            ],
+            "weekly": [[weekday, start.isoformat("minutes"), end.isoformat("minutes")] for weekday, start, end in weekly],
             "exceptions": [
                 [
                     day.isoformat(),
@@ -460,20 +435,14 @@ def working_hours_set(*, actor, user: User, restricted: bool, weekly, exceptions
 
 # --- Trusted addresses ------------------------------------------------------------------------------
 @transaction.atomic
-def trusted_network_add(
-    *, actor, organisation: Organisation, network: str, description: str = ""
-) -> TrustedNetwork:
+def trusted_network_add(*, actor, organisation: Organisation, network: str, description: str = "") -> TrustedNetwork:
     try:
         normalised = str(parse_network(network))
     except ValueError:
-        raise ValidationError(
-            {"network": _("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")}
-        ) from None
+        raise ValidationError({"network": _("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")}) from None
     if organisation.trusted_networks.filter(network=normalised).exists():
         raise ValidationError({"network": _("This range is already on the list.")})
-    entry = TrustedNetwork.objects.create(
-        organisation=organisation, network=normalised, description=description
-    )
+    entry = TrustedNetwork.objects.create(organisation=organisation, network=normalised, description=description)
     security_event(
         event=SecurityEventType.TRUSTED_NETWORKS_CHANGED,
         actor=actor,
@@ -506,9 +475,7 @@ def _ip_in(address: str, entries) -> bool:
 
 
 @transaction.atomic
-def trusted_networks_switch(
-    *, actor, organisation: Organisation, enabled: bool, actor_ip: str
-) -> Organisation:
+def trusted_networks_switch(*, actor, organisation: Organisation, enabled: bool, actor_ip: str) -> Organisation:
     """Switch the trusted-address restriction on or off (DSM80-28.1). Switching it on from an address
     that is not on the list is refused, so an administrator cannot lock themself out."""
     if enabled and not _ip_in(actor_ip, organisation.trusted_networks.all()):
@@ -531,9 +498,7 @@ EMERGENCY_ACCESS_MINUTES = 60
 
 
 @transaction.atomic
-def emergency_access_grant(
-    *, actor, patient, reason: str, minutes: int = EMERGENCY_ACCESS_MINUTES
-) -> EmergencyAccess:
+def emergency_access_grant(*, actor, patient, reason: str, minutes: int = EMERGENCY_ACCESS_MINUTES) -> EmergencyAccess:
     """Break the glass: open this patient's full record to the actor for a limited time. The reason is
     required; the use is journaled in the audit journal (action break_the_glass) and in the security
     journal flagged for the security officer."""

@@ -295,3 +295,22 @@ def test_a_page_refused_for_lack_of_a_role_says_why(client_as):
     response = client_as(Role.DOCTOR).get(reverse("accounts:user_list"), **EN)
     assert response.status_code == 403
     assert "Your roles do not allow this page." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_default_permissions_of_a_new_app_reach_existing_roles_but_removed_ones_stay_removed(org):
+    from django.contrib.auth.models import Group
+
+    from accounts.services import ensure_default_roles
+
+    registrar = Group.objects.get(name="registrar")
+    assert registrar.permissions.filter(codename="add_appointment").exists()
+    registrar.permissions.remove(*registrar.permissions.filter(codename="add_appointment"))
+    profile = registrar.profile
+    profile.offered_defaults = [p for p in profile.offered_defaults if p != "scheduling.add_schedule"]
+    profile.save()
+    registrar.permissions.remove(*registrar.permissions.filter(codename="add_schedule"))
+
+    ensure_default_roles()
+    assert not registrar.permissions.filter(codename="add_appointment").exists()  # the administrator's choice
+    assert registrar.permissions.filter(codename="add_schedule").exists()  # new in the defaults: given once
