@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.utils import translation
 
 from accounts.roles import Role
 from accounts.services import ensure_default_roles, role_assign
@@ -67,6 +68,15 @@ def client_as(client, make_user, org):
 @pytest.fixture
 def password():
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def english(client):
+    """English messages for a test that matches on their text (the clinic's default is Russian): the
+    language active in code, and the Accept-Language of the test client."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 # --- Browser -------------------------------------------------------------------------------------

@@ -110,7 +110,7 @@ class PatientForm(BootstrapMixin, forms.ModelForm):
                 self.add_error("document_number", _("Enter the number of the identity document."))
         else:
             if not iin and "iin" not in self.errors:
-                self.add_error("iin", _("Enter the IIN, or tick \u201cno IIN\u201d for a person without one."))
+                self.add_error("iin", _("Enter the IIN, or tick “no IIN” for a person without one."))
             for name in ("last_name", "first_name", "middle_name"):
                 value = data.get(name, "")
                 if value and not is_cyrillic_name(value):

@@ -123,7 +123,7 @@ def _check_bookable(*, slot: Slot, service, patient, ignore: Appointment | None 
     if ignore is not None:
         live = live.exclude(pk=ignore.pk)
     if live.exists():
-        raise BookingError(_("This time has just been taken; choose another one."))
+        raise BookingError(_("This time has just been taken; choose another one."), code="slot_taken")
     ends_at = slot.starts_at + datetime.timedelta(minutes=max(service.duration_minutes, 1))
     overlapping = Appointment.objects.filter(
         patient=patient, status__in=LIVE_STATUSES, starts_at__lt=max(ends_at, slot.ends_at), ends_at__gt=slot.starts_at
@@ -153,7 +153,7 @@ def _save_live(appointment: Appointment) -> None:
         if "appointment_no_patient_overlap" in str(error):
             raise BookingError(_("The patient already has an appointment at this time.")) from None
         if "appointment_no_clinician_overlap" in str(error):
-            raise BookingError(_("This time has just been taken; choose another one.")) from None
+            raise BookingError(_("This time has just been taken; choose another one."), code="slot_taken") from None
         raise
 
 

@@ -114,6 +114,7 @@ def test_the_form_says_which_field_contradicts_the_iin(org):
     assert "sex" in form.errors and "iin" not in form.errors
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.req("DSM39-4.4")
 def test_the_form_refuses_a_wrong_check_digit_and_a_duplicate_iin(org):
     iin = iin_for(datetime.date(1990, 5, 17), "F")

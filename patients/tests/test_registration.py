@@ -47,6 +47,7 @@ def test_a_registrar_registers_a_patient_attached_to_a_site(registrar, org):
     assert entry.actor == registrar.user and entry.fields["iin"] == [None, iin]
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.req("DSM39-4.4")
 def test_bad_input_is_shown_next_to_the_field_and_the_typed_data_is_kept(registrar, org):
     iin = iin_for(datetime.date(2001, 2, 3), "F")
@@ -91,6 +92,7 @@ def test_an_edit_journals_old_and_new_values_and_moves_the_attachment(registrar,
     assert history[0].detached_at is not None and history[1].detached_at is None
 
 
+@pytest.mark.usefixtures("english")
 @pytest.mark.req("DSM39-4.4")
 def test_a_representative_needs_the_document_that_gives_the_right(registrar, org):
     child = PatientFactory(
@@ -145,6 +147,7 @@ def test_merging_moves_references_keeps_the_duplicate_inactive_and_journals_both
     assert registrar.get(f"/patients/{duplicate.uuid}/edit/").status_code == 302  # a merged record is read-only
 
 
+@pytest.mark.usefixtures("english")
 def test_records_with_different_iins_are_not_merged(registrar, org):
     keep = PatientFactory(organisation=org.organisation, phone="+77010000002")
     other = PatientFactory(organisation=org.organisation, phone="+77010000002", birth_date=keep.birth_date)

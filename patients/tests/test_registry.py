@@ -25,6 +25,7 @@ def test_a_person_is_found_by_iin_and_the_lookup_is_journaled(db, national_sim):
     assert entry.outcome == "found" and entry.fields["message_type"] == "person_lookup"
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_person_is_not_found(db, national_sim):
     iin = iin_for(datetime.date(1990, 5, 17), "M", 9001)
     with pytest.raises(RegistryError) as error:
@@ -41,6 +42,7 @@ def test_a_server_error_is_reported_as_unavailable(db, national_sim):
     assert _exchanges()[0].outcome == "unavailable"
 
 
+@pytest.mark.usefixtures("english")
 def test_a_slow_registry_is_reported_as_a_timeout(db, national_sim, monkeypatch):
     monkeypatch.setattr("integrations.client.TIMEOUT", (1, 0.3))
     national_sim.fail("/person-registry/", times=1, status=200, delay=1.0)
@@ -125,6 +127,7 @@ def test_the_registrar_sees_the_differences_and_accepts_them_field_by_field(clie
     assert Patient.objects.get(iin=iin).registry_checked_at is not None
 
 
+@pytest.mark.usefixtures("english")
 def test_a_registry_failure_keeps_what_was_typed(client_as, national_sim):
     client = client_as(Role.REGISTRAR)
     national_sim.fail("/person-registry/", times=1, status=500)
@@ -135,6 +138,7 @@ def test_a_registry_failure_keeps_what_was_typed(client_as, national_sim):
     assert "ул. Толе би, 5" in response.content.decode()
 
 
+@pytest.mark.usefixtures("english")
 def test_a_lookup_with_a_wrong_check_digit_does_not_reach_the_registry(client_as, national_sim):
     client = client_as(Role.REGISTRAR)
     iin = iin_for(datetime.date(1990, 5, 17), "M")

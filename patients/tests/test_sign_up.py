@@ -53,6 +53,7 @@ def test_a_patient_signs_up_with_the_sms_code_and_lands_in_the_cabinet(client, o
     assert client.get("/patients/cabinet/").context["cabinet_patient"] == patient
 
 
+@pytest.mark.usefixtures("english")
 def test_wrong_codes_are_limited_and_an_expired_code_is_refused(client, org, national_sim, start):
     patient = PatientFactory(organisation=org.organisation)
     start(client, patient)
@@ -74,6 +75,7 @@ def test_wrong_codes_are_limited_and_an_expired_code_is_refused(client, org, nat
     assert "expired" in response.context["form"].errors["code"][0]
 
 
+@pytest.mark.usefixtures("english")
 def test_an_unknown_iin_or_phone_sends_nothing_and_looks_the_same(client, org, national_sim, start):
     patient = PatientFactory(organisation=org.organisation)
     response = start(client, patient, phone="+77000000000")

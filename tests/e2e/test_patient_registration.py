@@ -8,19 +8,12 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.roles import Role
-from accounts.tests.helpers import current_totp
 from audit.models import AuditEntry
 from patients.models import Patient
 from patients.tests.factories import iin_for
+from tests.e2e.helpers import sign_in_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, login: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(login)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
 
 
 @pytest.mark.req("DSM39-4.4")
@@ -44,11 +37,7 @@ def test_a_registrar_registers_a_patient_who_signs_up_and_opens_the_cabinet(
         address="г. Алматы, ул. Абая, 1",
     )
 
-    sign_in(page, "front-desk", password)
-    page.wait_for_url("**/staff/mfa/verify/**")
-    page.locator("#id_code").fill(current_totp(device))
-    page.locator("#id_code").press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_staff(page, "front-desk", password, device)
     page.goto("/patients/new/")
     page.locator("#id_iin").fill(iin)
     page.locator("#id_last_name").fill("Бекова")

@@ -8,15 +8,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from accounts.roles import Role
 from accounts.tests.helpers import current_totp
+from tests.e2e.helpers import sign_in, sign_in_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, login: str, password: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("#id_login").fill(login)
-    page.locator("#id_password").fill(password)
-    page.locator("#id_password").press("Enter")
 
 
 @pytest.mark.req("DSM80-22.2")
@@ -31,11 +25,7 @@ def test_a_new_user_is_created_signs_in_changes_the_password_and_enrols_the_seco
     admin_device = TOTPDevice.objects.create(user=admin, name="totp", confirmed=True)
 
     # The administrator signs in (password and code) and creates the user with two roles.
-    sign_in(page, "chief", password)
-    page.wait_for_url("**/staff/mfa/verify/**")
-    page.locator("#id_code").fill(current_totp(admin_device))
-    page.locator("#id_code").press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in_staff(page, "chief", password, admin_device)
     page.goto("/staff/users/new/")
     page.locator("#id_username").fill("aliya")
     page.locator("#id_last_name").fill("Серикова")
