@@ -33,6 +33,21 @@ def outbox_enqueue(*, channel: str, payload: dict, idempotency_key: str, patient
     return message
 
 
+def outbox_enqueue_many(*, channel: str, messages: list[tuple[str, dict]]) -> int:
+    """Queue many (idempotency key, payload) messages in one statement, for batch jobs; the sweeper hands
+    them to workers. Keys already queued are skipped. Returns how many were asked for."""
+    OutboxMessage.objects.bulk_create(
+        [OutboxMessage(channel=channel, idempotency_key=key, payload=payload) for key, payload in messages],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    if messages:
+        from .tasks import sweep_outbox
+
+        transaction.on_commit(sweep_outbox.delay)
+    return len(messages)
+
+
 def outbox_deliver(message_id: int) -> OutboxMessage | None:
     """Try to send one due message. Returns it, or None when it is not due or another worker has it."""
     with transaction.atomic():

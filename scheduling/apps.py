@@ -9,6 +9,8 @@ class SchedulingConfig(AppConfig):
     verbose_name = _("Scheduling")
     nav_items = (
         NavItem(_("Schedule"), "scheduling:day", "scheduling.view_appointment", order=20),
+        NavItem(_("Week"), "scheduling:week", "scheduling.view_appointment", order=21),
+        NavItem(_("Schedules"), "scheduling:schedules", "scheduling.change_schedule", order=22),
         NavItem(_("Notifications"), "scheduling:notifications", "", order=980),
     )
 

@@ -24,6 +24,9 @@ class ExceptionKind(models.TextChoices):
     EXTRA = "extra", _("Extra hours")
 
 
+WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"), _("Saturday"), _("Sunday"))
+
+
 class AppointmentStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")

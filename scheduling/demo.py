@@ -1,5 +1,5 @@
 """Demo schedules: the demo doctor works weekdays in room 204 and takes video consultations on Saturday
-mornings; slots are generated for the coming week (idempotently)."""
+mornings; every schedule gets its slots up to the booking horizon (idempotently)."""
 
 import datetime
 
@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .models import Schedule, ScheduleRule, Service
-from .services import slots_generate
+from .services import slots_extend
 
 WEEK_DAYS = range(5)
 
@@ -38,7 +38,6 @@ def seed(context) -> None:
     if created:
         remote.services.set(Service.objects.filter(code__in=["T01.001", "T01.002"]))
         ScheduleRule.objects.create(schedule=remote, weekday=5, start=datetime.time(10), end=datetime.time(12))
-    week = (today, today + datetime.timedelta(days=7))
-    slots = sum(slots_generate(schedule=schedule, start=week[0], end=week[1]) for schedule in (in_person, remote))
+    slots = slots_extend()
     if slots:
-        context.log.append(gettext("Schedules: %(count)d slots for the coming week.") % {"count": slots})
+        context.log.append(gettext("Schedules: %(count)d bookable times in the coming weeks.") % {"count": slots})

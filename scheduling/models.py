@@ -11,7 +11,7 @@ from accounts.models import Department, Site
 from mis.models import BaseModel, LocalizedNameModel
 from patients.models import Patient
 
-from .choices import LIVE_STATUSES, AppointmentEvent, AppointmentStatus, ExceptionKind, PriceGroup, ServiceForm
+from .choices import LIVE_STATUSES, WEEKDAYS, AppointmentEvent, AppointmentStatus, ExceptionKind, PriceGroup, ServiceForm
 
 
 class TsTzRange(Func):
@@ -82,6 +82,10 @@ class ScheduleRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.weekday}: {self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def day_name(self) -> str:
+        return WEEKDAYS[self.weekday]
 
 
 class ScheduleException(models.Model):

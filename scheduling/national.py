@@ -9,25 +9,36 @@ import uuid
 
 from integrations.channels import register
 from integrations.client import national_request
-from integrations.services import outbox_enqueue
+from integrations.services import outbox_enqueue, outbox_enqueue_many
 
 CHANNEL = "national.schedule"
+
+
+def _message(schedule, change: str, detail: dict) -> tuple[str, dict]:
+    """(idempotency key, payload): a key of its own per change, so a retried delivery is sent once."""
+    clinician = schedule.clinician
+    return f"schedule-{schedule.pk}-{uuid.uuid4().hex}", {
+        "type": "schedule_change",
+        "organisation": schedule.department.organisation.code,
+        "department": schedule.department.code,
+        "clinician": {"id": str(clinician.uuid), "name": clinician.get_full_name()},
+        "changes": [{"change": change, **detail}],
+    }
 
 
 def schedule_changed(*, schedule, change: str, detail: dict) -> None:
     if not schedule.primary_care:
         return
-    clinician = schedule.clinician
-    outbox_enqueue(
+    key, payload = _message(schedule, change, detail)
+    outbox_enqueue(channel=CHANNEL, idempotency_key=key, payload=payload)
+
+
+def schedules_changed(changes: list[tuple[object, str, dict]]) -> None:
+    """Many (schedule, change, detail) at once, for batch jobs: one insert for all of them. Schedules come
+    with their clinician and department's organisation loaded."""
+    outbox_enqueue_many(
         channel=CHANNEL,
-        idempotency_key=f"schedule-{schedule.pk}-{uuid.uuid4().hex}",
-        payload={
-            "type": "schedule_change",
-            "organisation": schedule.department.organisation.code,
-            "department": schedule.department.code,
-            "clinician": {"id": str(clinician.uuid), "name": clinician.get_full_name()},
-            "changes": [{"change": change, **detail}],
-        },
+        messages=[_message(schedule, change, detail) for schedule, change, detail in changes if schedule.primary_care],
     )
 
 

@@ -3,13 +3,16 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.access import patients_visible_to
+from accounts.models import User
+from accounts.permissions import administered_organisations
 from patients.cabinet import cabinet_patients
 
-from .choices import LIVE_STATUSES, REMOTE_FORMS
+from .choices import LIVE_STATUSES, REMOTE_FORMS, AppointmentStatus
 from .models import Appointment, Schedule, Slot
 
 
@@ -49,12 +52,7 @@ def day_grid(*, department, date: datetime.date, service=None, form: str = "") -
         .select_related("clinician")
         .order_by("clinician__last_name", "clinician__first_name", "clinician_id", "starts_at")
     )
-    booked = {
-        appointment.slot_id: appointment
-        for appointment in Appointment.objects.filter(slot__in=[slot.pk for slot in slots], status__in=LIVE_STATUSES).only(
-            "uuid", "slot_id", "patient_name", "service_code", "status", "form"
-        )
-    }
+    booked = _booked_by_slot(slots)
     rows: dict[int, GridRow] = {}
     for slot in slots:
         rows.setdefault(slot.clinician_id, GridRow(slot.clinician)).slots.append((slot, booked.get(slot.pk)))
@@ -77,8 +75,6 @@ def free_slots(*, clinician=None, service, days: int = 14, limit: int = 300) -> 
 
 
 def clinicians_offering(service) -> list:
-    from accounts.models import User
-
     today = timezone.localdate()
     return list(
         User.objects.filter(schedules__services=service, is_active=True)
@@ -86,3 +82,76 @@ def clinicians_offering(service) -> list:
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def _booked_by_slot(slots: list[Slot]) -> dict:
+    return {
+        appointment.slot_id: appointment
+        for appointment in Appointment.objects.filter(slot__in=[slot.pk for slot in slots], status__in=LIVE_STATUSES).only(
+            "uuid", "slot_id", "patient_name", "service_code", "status", "form"
+        )
+    }
+
+
+def clinicians_scheduled_for(user) -> QuerySet:
+    """Clinicians with a schedule in the organisations where the user works: whose week they may open."""
+    organisations = {assignment.organisation_id for assignment in user.active_role_assignments()}
+    return (
+        User.objects.filter(schedules__department__organisation_id__in=organisations)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+@dataclass
+class WeekDay:
+    date: datetime.date
+    slots: list = field(default_factory=list)  # [(slot, appointment or None)]
+
+
+def week_grid(*, clinician, date: datetime.date) -> list[WeekDay]:
+    """The clinician's Monday-to-Sunday around the date: seven columns, two queries."""
+    monday = date - datetime.timedelta(days=date.weekday())
+    days = [WeekDay(monday + datetime.timedelta(days=n)) for n in range(7)]
+    start, _ = _day_bounds(monday)
+    slots = list(
+        Slot.objects.filter(
+            clinician=clinician, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=7)
+        ).order_by("starts_at")
+    )
+    booked = _booked_by_slot(slots)
+    for slot in slots:
+        days[(timezone.localtime(slot.starts_at).date() - monday).days].slots.append((slot, booked.get(slot.pk)))
+    return days
+
+
+def schedules_managed_by(user) -> QuerySet[Schedule]:
+    """The schedules of the organisations where the user may change schedules, with how many booked
+    appointments each has left outside its hours (to be moved)."""
+    organisations = administered_organisations(user, "scheduling.change_schedule")
+    to_move = (
+        _to_move()
+        .filter(clinician=OuterRef("clinician"), slot__schedule=OuterRef("pk"))
+        .order_by()
+        .values("clinician")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Schedule.objects.filter(department__organisation__in=organisations)
+        .select_related("clinician", "department", "site")
+        .prefetch_related("rules", "services")
+        .annotate(to_move=Coalesce(Subquery(to_move), 0))
+        .order_by("department__code", "clinician__last_name", "clinician__first_name", "pk")
+    )
+
+
+def _to_move() -> QuerySet[Appointment]:
+    return Appointment.objects.filter(
+        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now(), slot__is_blocked=True
+    )
+
+
+def appointments_to_move(schedule: Schedule) -> QuerySet[Appointment]:
+    """Booked appointments whose time the schedule no longer has (a sick day, changed hours)."""
+    return _to_move().filter(clinician_id=schedule.clinician_id, slot__schedule=schedule).order_by("starts_at")

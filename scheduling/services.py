@@ -2,24 +2,28 @@
 DSM80-8, 9). Each is one transaction with its audit entries, notifications and national push inside."""
 
 import datetime
+from dataclasses import dataclass
 from functools import cache
 
 import holidays
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import can_access_patient
 from accounts.choices import AccessLevel
 from accounts.journal import security_event
+from accounts.permissions import administered_organisations
 from audit.choices import AuditAction
 from audit.services import record
 from patients.cabinet import cabinet_patients
 
 from . import national, notifications
-from .choices import LIVE_STATUSES, AppointmentEvent, AppointmentStatus, ExceptionKind
-from .models import Appointment, AppointmentHistory, Encounter, Schedule, Slot
+from .choices import LIVE_STATUSES, WEEKDAYS, AppointmentEvent, AppointmentStatus, ExceptionKind
+from .models import Appointment, AppointmentHistory, Encounter, Schedule, ScheduleException, ScheduleRule, Slot
 
 
 class BookingError(ValidationError):
@@ -36,7 +40,7 @@ def is_public_holiday(date: datetime.date) -> bool:
     return date in _public_holidays(date.year)
 
 
-def _windows(schedule: Schedule, date: datetime.date, rules, exceptions) -> list[tuple[datetime.time, datetime.time]]:
+def _windows(date: datetime.date, rules, exceptions) -> list[tuple[datetime.time, datetime.time]]:
     """The working periods of one date: the weekday's hours minus the break, unless the date is a holiday
     or an exception says otherwise; extra hours are added on top."""
     day_exceptions = exceptions.get(date, [])
@@ -53,29 +57,43 @@ def _windows(schedule: Schedule, date: datetime.date, rules, exceptions) -> list
     return windows
 
 
-def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.date) -> int:
-    """Create the slots of [start, end] from the template, in the clinic's time zone. Idempotent: slots
-    already there are kept (booked ones included). Returns how many were created."""
+def _planned(schedule: Schedule, start: datetime.date, end: datetime.date, rules, exceptions) -> dict:
+    """{starts_at: ends_at} of the slots the template gives over [start, end], in the clinic's time zone.
+    `rules` and `exceptions` are the schedule's, already loaded (weekday → rules, date → exceptions)."""
     zone = timezone.get_default_timezone()
-    rules, exceptions = {}, {}
-    for rule in schedule.rules.all():
-        rules.setdefault(rule.weekday, []).append(rule)
-    for exception in schedule.exceptions.filter(date__range=(start, end)):
-        exceptions.setdefault(exception.date, []).append(exception)
     length = datetime.timedelta(minutes=schedule.slot_minutes)
-    slots = []
+    planned = {}
     date = max(start, schedule.valid_from)
     last = min(end, schedule.valid_until) if schedule.valid_until else end
     while date <= last:
-        for window_start, window_end in _windows(schedule, date, rules, exceptions):
+        for window_start, window_end in _windows(date, rules, exceptions):
             moment = datetime.datetime.combine(date, window_start, zone)
             stop = datetime.datetime.combine(date, window_end, zone)
             while moment + length <= stop:
-                slots.append(
-                    Slot(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=moment, ends_at=moment + length)
-                )
+                planned[moment] = moment + length
                 moment += length
         date += datetime.timedelta(days=1)
+    return planned
+
+
+def _template(schedule: Schedule, start: datetime.date, end: datetime.date) -> dict:
+    rules, exceptions = {}, {}
+    for rule in schedule.rules.all():
+        rules.setdefault(rule.weekday, []).append(rule)
+    for exception in schedule.exceptions.all():
+        if start <= exception.date <= end:
+            exceptions.setdefault(exception.date, []).append(exception)
+    return _planned(schedule, start, end, rules, exceptions)
+
+
+def _slot(schedule: Schedule, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Slot:
+    return Slot(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=starts_at, ends_at=ends_at)
+
+
+def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.date) -> int:
+    """Create the slots of [start, end] from the template. Idempotent: slots already there are kept
+    (booked ones included). Returns how many were created."""
+    slots = [_slot(schedule, starts_at, ends_at) for starts_at, ends_at in _template(schedule, start, end).items()]
     with transaction.atomic():
         before = Slot.objects.filter(schedule=schedule).count()
         Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=2000)
@@ -87,6 +105,190 @@ def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.da
                 detail={"from": start.isoformat(), "to": end.isoformat(), "slots": created},
             )
     return created
+
+
+def horizon() -> tuple[datetime.date, datetime.date]:
+    """The days that have bookable slots: today and the SCHEDULE_HORIZON_DAYS after it."""
+    today = timezone.localdate()
+    return today, today + datetime.timedelta(days=settings.SCHEDULE_HORIZON_DAYS)
+
+
+@transaction.atomic
+def slots_extend() -> int:
+    """Every night: give every valid schedule its slots up to the horizon, in a few statements whatever the
+    number of schedules, and push what changed to the national schedule service. Returns the slots made."""
+    start, end = horizon()
+    schedules = list(
+        Schedule.objects.filter(valid_from__lte=end)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start))
+        .select_related("clinician", "department__organisation")
+        .prefetch_related("rules", Prefetch("exceptions", ScheduleException.objects.filter(date__range=(start, end))))
+    )
+    window = _day_start(start), _day_start(end + datetime.timedelta(days=1))
+    taken = set(
+        Slot.objects.filter(clinician__in={s.clinician_id for s in schedules}, starts_at__range=window).values_list(
+            "clinician_id", "starts_at"
+        )
+    )
+    slots, changes = [], []
+    for schedule in schedules:
+        new = [
+            _slot(schedule, starts_at, ends_at)
+            for starts_at, ends_at in _template(schedule, start, end).items()
+            if (schedule.clinician_id, starts_at) not in taken
+        ]
+        taken.update((schedule.clinician_id, slot.starts_at) for slot in new)  # two schedules, one clinician
+        if new:
+            slots += new
+            detail = {"from": start.isoformat(), "to": end.isoformat(), "slots": len(new)}
+            changes.append((schedule, "slots_generated", detail))
+    Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=5000)
+    national.schedules_changed(changes)
+    return len(slots)
+
+
+def _day_start(date: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(date, datetime.time.min, timezone.get_default_timezone())
+
+
+def _slots_rebuild(schedule: Schedule, start: datetime.date, end: datetime.date) -> dict:
+    """Make the future slots of [start, end] match the template: add the missing ones, remove free ones the
+    template no longer has (closing those that keep a cancelled booking's history), reopen closed ones it
+    has again. A booked slot the template dropped is closed and kept: its patient must be moved by a person.
+    Returns counts for the national push."""
+    now = timezone.now()
+    planned = {at: until for at, until in _template(schedule, start, end).items() if at > now}
+    live = Appointment.objects.filter(slot=OuterRef("pk"), status__in=LIVE_STATUSES)
+    existing = list(
+        Slot.objects.filter(
+            schedule=schedule,
+            starts_at__gte=max(_day_start(start), now),
+            starts_at__lt=_day_start(end + datetime.timedelta(days=1)),
+        ).annotate(live=Exists(live), referenced=Exists(Appointment.objects.filter(slot=OuterRef("pk"))))
+    )
+    kept = [slot for slot in existing if planned.get(slot.starts_at) == slot.ends_at or slot.live]
+    kept_ids = {slot.pk for slot in kept}
+    dropped = [slot for slot in existing if slot.pk not in kept_ids]
+    to_close = [slot.pk for slot in dropped if slot.referenced] + [
+        slot.pk for slot in kept if slot.live and planned.get(slot.starts_at) != slot.ends_at
+    ]
+    to_reopen = [slot.pk for slot in kept if slot.is_blocked and planned.get(slot.starts_at) == slot.ends_at]
+    Slot.objects.filter(pk__in=[slot.pk for slot in dropped if not slot.referenced]).delete()
+    Slot.objects.filter(pk__in=to_close).update(is_blocked=True, updated_at=now)
+    Slot.objects.filter(pk__in=to_reopen).update(is_blocked=False, updated_at=now)
+    have = {slot.starts_at for slot in kept}
+    added = Slot.objects.bulk_create(
+        [_slot(schedule, at, until) for at, until in planned.items() if at not in have], ignore_conflicts=True
+    )
+    return {"from": start.isoformat(), "to": end.isoformat(), "added": len(added), "removed": len(dropped),
+            "reopened": len(to_reopen)}
+
+
+def _require_schedule_manager(actor, department) -> None:
+    organisations = administered_organisations(actor, "scheduling.change_schedule")
+    if department.organisation_id not in {organisation.pk for organisation in organisations}:
+        raise PermissionDenied(_("Your roles do not allow changing schedules here."))
+
+
+@dataclass(frozen=True)
+class WeekdayHours:
+    """A weekday's working hours in a schedule template, with an optional break."""
+
+    weekday: int
+    start: datetime.time
+    end: datetime.time
+    break_start: datetime.time | None = None
+    break_end: datetime.time | None = None
+
+
+def _check_template(schedule: Schedule, hours: list[WeekdayHours]) -> None:
+    """Each weekday's periods hold at least one slot, and the clinician is not due in two places at once."""
+    day = datetime.date(2024, 1, 1)  # a Monday: only the lengths of periods matter here
+    length = datetime.timedelta(minutes=schedule.slot_minutes)
+    for item in hours:
+        periods = (
+            [(item.start, item.break_start), (item.break_end, item.end)] if item.break_start else [(item.start, item.end)]
+        )
+        if any(datetime.datetime.combine(day, b) - datetime.datetime.combine(day, a) < length for a, b in periods):
+            raise ValidationError(
+                _("%(day)s: the hours are shorter than one slot of %(minutes)d minutes.")
+                % {"day": WEEKDAYS[item.weekday], "minutes": schedule.slot_minutes}
+            )
+    others = ScheduleRule.objects.filter(schedule__clinician_id=schedule.clinician_id).exclude(schedule_id=schedule.pk)
+    others = others.filter(Q(schedule__valid_until__isnull=True) | Q(schedule__valid_until__gte=schedule.valid_from))
+    if schedule.valid_until:
+        others = others.filter(schedule__valid_from__lte=schedule.valid_until)
+    for item in hours:
+        clash = (
+            others.filter(weekday=item.weekday, start__lt=item.end, end__gt=item.start).select_related("schedule").first()
+        )
+        if clash is not None:
+            raise ValidationError(
+                _("%(day)s: this clinician already works %(start)s–%(end)s in another schedule (%(place)s).")
+                % {
+                    "day": WEEKDAYS[item.weekday],
+                    "start": f"{clash.start:%H:%M}",
+                    "end": f"{clash.end:%H:%M}",
+                    "place": clash.schedule.room or _("remote"),
+                }
+            )
+
+
+@transaction.atomic
+def schedule_save(*, actor, schedule: Schedule, services, hours: list[WeekdayHours]) -> dict:
+    """Create or change a clinician's weekly template and bring its future slots in line with it (DSM39-4.5);
+    the change is pushed to the national schedule service (DSM80-8)."""
+    _require_schedule_manager(actor, schedule.department)
+    if schedule.site_id and schedule.site.department_id != schedule.department_id:
+        raise ValidationError({"site": _("This site belongs to another department.")})
+    if not hours:
+        raise ValidationError(_("Give the working hours of at least one weekday."))
+    _check_template(schedule, hours)
+    created = schedule.pk is None
+    schedule.save()
+    schedule.services.set(services)
+    schedule.rules.all().delete()
+    ScheduleRule.objects.bulk_create(
+        ScheduleRule(schedule=schedule, weekday=h.weekday, start=h.start, end=h.end, break_start=h.break_start,
+                     break_end=h.break_end)
+        for h in hours
+    )
+    start, end = horizon()
+    counts = _slots_rebuild(schedule, start, end)
+    national.schedule_changed(schedule=schedule, change="created" if created else "template_changed", detail=counts)
+    return counts
+
+
+@transaction.atomic
+def schedule_exception_add(
+    *, actor, schedule: Schedule, date: datetime.date, kind: str, start=None, end=None, reason: str = ""
+) -> ScheduleException:
+    """A day off, a sick day or extra hours on one date; that date's free slots follow at once."""
+    _require_schedule_manager(actor, schedule.department)
+    if date < timezone.localdate():
+        raise ValidationError({"date": _("This date has passed.")})
+    if kind == ExceptionKind.EXTRA:
+        if start is None or end is None or end <= start:
+            raise ValidationError({"end": _("Give extra hours that end after they start.")})
+    else:
+        start = end = None
+    exception = ScheduleException.objects.create(
+        schedule=schedule, date=date, kind=kind, start=start, end=end, reason=reason.strip()
+    )
+    counts = _slots_rebuild(schedule, date, date)
+    national.schedule_changed(schedule=schedule, change=f"exception_{kind}", detail={"date": date.isoformat(), **counts})
+    return exception
+
+
+@transaction.atomic
+def schedule_exception_remove(*, actor, exception: ScheduleException) -> None:
+    schedule = exception.schedule
+    _require_schedule_manager(actor, schedule.department)
+    date = exception.date
+    exception.delete()
+    if date >= timezone.localdate():
+        counts = _slots_rebuild(schedule, date, date)
+        national.schedule_changed(schedule=schedule, change="exception_removed", detail={"date": date.isoformat(), **counts})
 
 
 # --- Booking --------------------------------------------------------------------------------------

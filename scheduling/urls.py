@@ -5,6 +5,16 @@ from . import views
 app_name = "scheduling"
 urlpatterns = [
     path("", views.day, name="day"),
+    path("week/", views.week, name="week"),
+    path("schedules/", views.schedules, name="schedules"),
+    path("schedules/new/", views.schedule_edit, name="schedule_new"),
+    path("schedules/<uuid:uuid>/", views.schedule_edit, name="schedule_edit"),
+    path("schedules/<uuid:uuid>/exceptions/", views.schedule_exception_add, name="schedule_exception_add"),
+    path(
+        "schedules/<uuid:uuid>/exceptions/<int:exception_id>/remove/",
+        views.schedule_exception_remove,
+        name="schedule_exception_remove",
+    ),
     path("slots/<uuid:slot_uuid>/book/", views.book, name="book"),
     path("appointments/<uuid:uuid>/", views.appointment, name="appointment"),
     path("appointments/<uuid:uuid>/move/", views.appointment_move, name="appointment_move"),

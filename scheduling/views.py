@@ -16,11 +16,21 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import patients_visible_to
 from accounts.models import Department
+from accounts.permissions import administered_organisations
 from patients.cabinet import cabinet_context, cabinet_patient
 
 from . import selectors, services
-from .forms import BookForm, DayGridForm, EmergencyVisitForm, ReasonForm
-from .models import Appointment, Notification, Service, Slot
+from .forms import (
+    BookForm,
+    DayGridForm,
+    EmergencyVisitForm,
+    ReasonForm,
+    ScheduleExceptionForm,
+    ScheduleForm,
+    WeekForm,
+    hours_formset,
+)
+from .models import Appointment, Notification, Schedule, Service, Slot
 
 
 def requires(permission: str):
@@ -45,6 +55,13 @@ def _errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _uuid_or_blank(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return ""
+
+
 def _slot_from(value: str) -> Slot | None:
     try:
         return Slot.objects.select_related("schedule").filter(uuid=uuid.UUID(value)).first()
@@ -62,11 +79,11 @@ def _departments(user):
 def day(request):
     departments = _departments(request.user)
     form = DayGridForm(request.GET or None, departments=departments)
-    rows, chosen = [], None
+    rows, chosen, date = [], None, timezone.localdate()
     if not form.is_bound or form.is_valid():
         filters = form.cleaned_data if form.is_bound else {}
         chosen = filters.get("department") or departments.first()
-        date = filters.get("date") or timezone.localdate()
+        date = filters.get("date") or date
         if chosen is not None:
             rows = selectors.day_grid(
                 department=chosen, date=date, service=filters.get("service"), form=filters.get("form", "")
@@ -75,7 +92,33 @@ def day(request):
     return render(
         request,
         template,
-        {"form": form, "rows": rows, "department": chosen, "can_book": request.user.has_perm("scheduling.add_appointment")},
+        {
+            "form": form,
+            "rows": rows,
+            "department": chosen,
+            "date": date,
+            "can_book": request.user.has_perm("scheduling.add_appointment"),
+            "for_patient": _uuid_or_blank(request.GET.get("patient", "")),  # booking from a patient's page
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@requires("scheduling.view_appointment")
+def week(request):
+    """One clinician's week; a clinician opening it without a choice sees their own."""
+    clinicians = selectors.clinicians_scheduled_for(request.user)
+    data = request.GET.copy()
+    if "clinician" not in data and clinicians.filter(pk=request.user.pk).exists():
+        data["clinician"] = str(request.user.uuid)
+    form = WeekForm(data or None, clinicians=clinicians)
+    days = []
+    if form.is_bound and form.is_valid():
+        days = selectors.week_grid(clinician=form.cleaned_data["clinician"], date=form.cleaned_data["date"])
+    return render(
+        request,
+        "scheduling/week.html",
+        {"form": form, "days": days, "can_book": request.user.has_perm("scheduling.add_appointment")},
         status=400 if form.errors else 200,
     )
 
@@ -182,6 +225,93 @@ def appointment_cancel(request, uuid):
     else:
         messages.success(request, _("The appointment is cancelled."))
     return redirect(_after_change(request, appointment))
+
+
+# --- Schedule templates --------------------------------------------------------------------------
+@requires("scheduling.change_schedule")
+def schedules(request):
+    return render(request, "scheduling/schedules.html", {"schedules": selectors.schedules_managed_by(request.user)})
+
+
+def _hours(formset) -> list:
+    return [hours for form in formset.forms if (hours := form.hours()) is not None]
+
+
+def _schedule_page(request, schedule: Schedule, *, form=None, hours=None, exception_form=None):
+    """The template's page: its form and weekly hours, and for a saved one its exceptions and the
+    appointments left outside it."""
+    if form is None:
+        form = ScheduleForm(
+            instance=schedule,
+            organisations=administered_organisations(request.user, "scheduling.change_schedule"),
+            initial=None if schedule.pk else {"valid_from": timezone.localdate()},
+        )
+    if hours is None:
+        hours = hours_formset(schedule=schedule)
+    context = {"form": form, "hours": hours, "schedule": schedule if schedule.pk else None}
+    if schedule.pk:
+        context |= {
+            "exceptions": schedule.exceptions.filter(date__gte=timezone.localdate()).order_by("date"),
+            "exception_form": exception_form or ScheduleExceptionForm(),
+            "to_move": selectors.appointments_to_move(schedule),
+        }
+    failed = form.errors or any(hours.errors) or hours.non_form_errors() or (exception_form and exception_form.errors)
+    return render(request, "scheduling/schedule_form.html", context, status=400 if failed else 200)
+
+
+@requires("scheduling.change_schedule")
+def schedule_edit(request, uuid=None):
+    schedule = get_object_or_404(selectors.schedules_managed_by(request.user), uuid=uuid) if uuid else Schedule()
+    if request.method != "POST":
+        return _schedule_page(request, schedule)
+    form = ScheduleForm(
+        request.POST, instance=schedule, organisations=administered_organisations(request.user, "scheduling.change_schedule")
+    )
+    hours = hours_formset(request.POST, schedule)
+    if form.is_valid() and hours.is_valid():
+        try:
+            counts = services.schedule_save(
+                actor=request.user,
+                schedule=form.save(commit=False),
+                services=form.cleaned_data["services"],
+                hours=_hours(hours),
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The schedule is saved: %(added)d times added, %(removed)d removed.")
+                % {"added": counts["added"], "removed": counts["removed"]},
+            )
+            return redirect("scheduling:schedule_edit", uuid=form.instance.uuid)
+    return _schedule_page(request, schedule, form=form, hours=hours)
+
+
+@require_POST
+@requires("scheduling.change_schedule")
+def schedule_exception_add(request, uuid):
+    schedule = get_object_or_404(selectors.schedules_managed_by(request.user), uuid=uuid)
+    form = ScheduleExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_exception_add(actor=request.user, schedule=schedule, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The exception is added; the day's times follow it."))
+            return redirect("scheduling:schedule_edit", uuid=schedule.uuid)
+    return _schedule_page(request, schedule, exception_form=form)
+
+
+@require_POST
+@requires("scheduling.change_schedule")
+def schedule_exception_remove(request, uuid, exception_id):
+    schedule = get_object_or_404(selectors.schedules_managed_by(request.user), uuid=uuid)
+    exception = get_object_or_404(schedule.exceptions, pk=exception_id)
+    services.schedule_exception_remove(actor=request.user, exception=exception)
+    messages.success(request, _("The exception is removed."))
+    return redirect("scheduling:schedule_edit", uuid=schedule.uuid)
 
 
 # --- Visits ---------------------------------------------------------------------------------------

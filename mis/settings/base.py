@@ -124,7 +124,10 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "mis")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "integrations.tasks.sweep_outbox", "schedule": 15.0},
     "appointment-reminders": {"task": "scheduling.tasks.send_reminders", "schedule": 60.0},
+    "extend-slots": {"task": "scheduling.tasks.extend_slots", "schedule": 6 * 3600.0},
 }
+# How many days ahead clinicians' slots exist for booking.
+SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 28)
 
 # --- Accounts and sign-in ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,8 +1,11 @@
+import datetime
+
 from accounts.roles import Role
 from tests.access import ALL_ROLES, Access
 
 FRONT_DESK = {Role.REGISTRAR.value, Role.DOCTOR.value, Role.NURSE.value}
 PATIENTS = {Role.PATIENT.value}
+SCHEDULERS = {Role.REGISTRAR.value}
 
 
 def _appointment(world):
@@ -33,6 +36,28 @@ def _slot(world) -> dict:
     return {"slot_uuid": slot_for(schedule, tomorrow_at(11)).uuid}
 
 
+def _schedule(world):
+    from scheduling.models import Schedule
+    from scheduling.tests.factories import ScheduleFactory
+
+    doctor = world.users[Role.DOCTOR.value]
+    return Schedule.objects.filter(clinician=doctor).first() or ScheduleFactory(
+        clinician=doctor, department=world.org.departments[0]
+    )
+
+
+def _schedule_kwargs(world) -> dict:
+    return {"uuid": _schedule(world).uuid}
+
+
+def _exception_kwargs(world) -> dict:
+    from scheduling.models import ScheduleException
+
+    schedule = _schedule(world)
+    exception = ScheduleException.objects.create(schedule=schedule, date=datetime.date(2099, 1, 5), kind="day_off")
+    return {"uuid": schedule.uuid, "exception_id": exception.pk}
+
+
 def _patient(world) -> dict:
     return {"patient_uuid": world.patient.uuid}
 
@@ -40,6 +65,14 @@ def _patient(world) -> dict:
 VISIBLE = FRONT_DESK | PATIENTS
 URL_ACCESS = {
     "scheduling:day": Access(roles=FRONT_DESK),
+    "scheduling:week": Access(roles=FRONT_DESK),
+    "scheduling:schedules": Access(roles=SCHEDULERS),
+    "scheduling:schedule_new": Access(roles=SCHEDULERS),
+    "scheduling:schedule_edit": Access(roles=SCHEDULERS, kwargs=_schedule_kwargs),
+    "scheduling:schedule_exception_add": Access(
+        roles=SCHEDULERS, kwargs=_schedule_kwargs, method="post", ok=302, data={"date": "2099-01-06", "kind": "sick"}
+    ),
+    "scheduling:schedule_exception_remove": Access(roles=SCHEDULERS, kwargs=_exception_kwargs, method="post", ok=302),
     "scheduling:book": Access(roles={Role.REGISTRAR.value}, kwargs=_slot),
     "scheduling:appointment": Access(roles=VISIBLE, denied=404, kwargs=_appointment_kwargs),
     "scheduling:appointment_move": Access(roles=VISIBLE, denied=404, kwargs=_appointment_kwargs),
