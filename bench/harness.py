@@ -7,6 +7,8 @@ through Django's test client (request → middleware → view → template → r
 the server's own work without network noise.
 """
 
+import multiprocessing
+import os
 import statistics
 import threading
 import time
@@ -111,34 +113,60 @@ class Bench:
         seconds: float = 5.0,
         target: str = "",
     ) -> dict:
-        """Calls per second with `clients` threads, each calling f(thread_index) in a loop."""
-        seconds = min(seconds, 2.0) if self.quick else seconds
+        """Calls per second with `clients` concurrent clients, each calling f(client_index) in a loop.
 
-        def rate(call: Callable[[int], None]) -> tuple[float, int]:
-            counts = [0] * clients
-            errors = [0]
+        The clients are spread over one server process per core, as a production server runs its
+        workers: threads of one Python process would measure the interpreter's lock, not the server.
+        A client index belongs to one process, so a scenario may give each client data of its own."""
+        seconds = min(seconds, 2.0) if self.quick else seconds
+        processes = max(1, min(int(os.environ.get("BENCH_PROCESSES", 0)) or os.cpu_count() or 1, clients))
+
+        def run_clients(call: Callable[[int], None], indices: list[int]) -> tuple[int, int, float]:
+            from django.db import connection
+
+            counts, errors = dict.fromkeys(indices, 0), [0]
             stop = time.perf_counter() + seconds
 
             def worker(index: int) -> None:
-                from django.db import connection
-
                 try:
                     while time.perf_counter() < stop:
                         try:
                             call(index)
                             counts[index] += 1
+                        except StopIteration:  # this client has done all the work its scenario gave it
+                            return
                         except Exception:
                             errors[0] += 1
                 finally:
                     connection.close()
 
-            threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+            threads = [threading.Thread(target=worker, args=(i,)) for i in indices]
             started = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
-            return sum(counts) / (time.perf_counter() - started), errors[0]
+            return sum(counts.values()), errors[0], time.perf_counter() - started
+
+        def rate(call: Callable[[int], None]) -> tuple[float, int]:
+            from django.db import connections
+
+            context = multiprocessing.get_context("fork")
+            results = context.Queue()
+            connections.close_all()  # each process opens its own
+
+            def child(indices: list[int]) -> None:
+                results.put(run_clients(call, indices))
+
+            children = [
+                context.Process(target=child, args=(list(range(p, clients, processes)),)) for p in range(processes)
+            ]
+            for process in children:
+                process.start()
+            outcomes = [results.get(timeout=seconds + 120) for _ in children]
+            for process in children:
+                process.join()
+            return sum(count / elapsed for count, _, elapsed in outcomes), sum(errors for _, errors, _ in outcomes)
 
         subject_rate, subject_errors = rate(subject)
         baseline_rate, _ = rate(baseline)
@@ -153,7 +181,8 @@ class Bench:
         }
         self.results.append(result)
         self.out(
-            f"{name:<44} {subject_rate:8.1f}/s (errors {subject_errors}) | {baseline_name:<24} {baseline_rate:8.1f}/s "
+            f"{name:<44} {subject_rate:8.1f}/s (errors {subject_errors}, {processes} processes) | "
+            f"{baseline_name:<24} {baseline_rate:8.1f}/s "
             f"| ratio {subject_rate / baseline_rate:5.2f}" + (f" | target: {target}" if target else "")
         )
         return result
