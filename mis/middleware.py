@@ -1,4 +1,5 @@
 import ipaddress
+import time
 import uuid
 
 from django.conf import settings
@@ -51,3 +52,23 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             request_context.reset(token)
+
+
+class IdleSessionMiddleware:
+    """Sign-out after SESSION_IDLE_SECONDS of inactivity (the session's age slides with activity) without
+    writing the session on every request: it is touched, and so saved with a new expiry, once a minute at
+    most. Sits right after SessionMiddleware, which saves what it touched."""
+
+    KEY, EVERY_SECONDS = "mis_seen_at", 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= self.EVERY_SECONDS:
+                session[self.KEY] = now
+        return response
