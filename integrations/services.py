@@ -21,31 +21,32 @@ def backoff(attempts: int) -> datetime.timedelta:
 def outbox_enqueue(*, channel: str, payload: dict, idempotency_key: str, patient=None) -> OutboxMessage:
     """Queue a message inside the caller's transaction; it is handed to a worker once that commits.
 
-    The same idempotency key twice yields the first message: a retried request does not send twice.
+    The same idempotency key twice keeps the first message: a retried request does not send twice.
     """
-    message, created = OutboxMessage.objects.get_or_create(
-        idempotency_key=idempotency_key, defaults={"channel": channel, "payload": payload, "patient": patient}
+    [message] = outbox_enqueue_many(
+        [{"channel": channel, "payload": payload, "idempotency_key": idempotency_key, "patient": patient}]
     )
-    if created:
-        from .tasks import deliver_outbox_message
-
-        transaction.on_commit(lambda: deliver_outbox_message.delay(message.pk))
     return message
 
 
-def outbox_enqueue_many(*, channel: str, messages: list[tuple[str, dict]]) -> int:
-    """Queue many (idempotency key, payload) messages in one statement, for batch jobs; the sweeper hands
-    them to workers. Keys already queued are skipped. Returns how many were asked for."""
-    OutboxMessage.objects.bulk_create(
-        [OutboxMessage(channel=channel, idempotency_key=key, payload=payload) for key, payload in messages],
-        ignore_conflicts=True,
+def outbox_enqueue_many(messages: list[dict]) -> list[OutboxMessage]:
+    """Queue many messages — dicts of channel, payload, idempotency_key and optionally patient — in one
+    statement inside the caller's transaction; each goes to a worker once that commits. A key already
+    queued keeps its first message (the row is left as it was; its id is returned all the same)."""
+    unique = {message["idempotency_key"]: message for message in messages}
+    rows = OutboxMessage.objects.bulk_create(
+        [OutboxMessage(**message) for message in unique.values()],
+        update_conflicts=True,  # ON CONFLICT … DO UPDATE, so that every row comes back with its id
+        unique_fields=["idempotency_key"],
+        update_fields=["idempotency_key"],
         batch_size=1000,
     )
-    if messages:
-        from .tasks import sweep_outbox
+    if rows:
+        from .tasks import deliver_outbox_messages
 
-        transaction.on_commit(sweep_outbox.delay)
-    return len(messages)
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: deliver_outbox_messages.delay(ids))
+    return rows
 
 
 def outbox_deliver(message_id: int) -> OutboxMessage | None:

@@ -126,7 +126,10 @@ class Slot(BaseModel):
             models.UniqueConstraint(fields=["clinician", "starts_at"], name="slot_clinician_start_unique"),
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_order"),
         ]
-        indexes = [models.Index(fields=["starts_at", "clinician"], name="slot_day_grid")]
+        indexes = [
+            models.Index(fields=["starts_at", "clinician"], name="slot_day_grid"),
+            models.Index(fields=["schedule", "starts_at"], name="slot_schedule_time"),  # grids, rebuilds
+        ]
 
 
 class Appointment(BaseModel):

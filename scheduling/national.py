@@ -36,10 +36,8 @@ def schedule_changed(*, schedule, change: str, detail: dict) -> None:
 def schedules_changed(changes: list[tuple[object, str, dict]]) -> None:
     """Many (schedule, change, detail) at once, for batch jobs: one insert for all of them. Schedules come
     with their clinician and department's organisation loaded."""
-    outbox_enqueue_many(
-        channel=CHANNEL,
-        messages=[_message(schedule, change, detail) for schedule, change, detail in changes if schedule.primary_care],
-    )
+    messages = [_message(schedule, change, detail) for schedule, change, detail in changes if schedule.primary_care]
+    outbox_enqueue_many([{"channel": CHANNEL, "idempotency_key": key, "payload": payload} for key, payload in messages])
 
 
 def slot_availability_changed(*, slot, available: bool) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from integrations.services import outbox_enqueue
+from integrations.services import outbox_enqueue_many
 
 from .choices import AppointmentEvent
 from .models import Notification
@@ -113,37 +113,21 @@ def appointment_changed(appointment, event: str, *, previous_start=None) -> None
     """Queue every participant's notifications for this change (call inside the changing transaction)."""
     change = uuid.uuid4().hex[:12]
     sequence = int(timezone.now().timestamp())  # grows with every change, as iCalendar wants
-    in_app = []
+    in_app, outgoing = [], []
     for recipient in recipients(appointment):
         with translation.override(recipient.language):
             subject, body = _message(appointment, event, recipient, previous_start)
-            key = f"appointment-{appointment.pk}-{event}-{change}-{recipient.key}"
-            if recipient.user is not None:
-                in_app.append(Notification(recipient=recipient.user, subject=subject, body=body, appointment=appointment))
-            if recipient.phone and not recipient.is_clinician:
-                outbox_enqueue(
-                    channel="sms",
-                    idempotency_key=f"{key}-sms",
-                    patient=appointment.patient,
-                    payload={"type": f"appointment_{event}", "phone": recipient.phone, "text": f"{subject}. {body}"},
-                )
-            if recipient.email:
-                outbox_enqueue(
-                    channel="email",
-                    idempotency_key=f"{key}-email",
-                    patient=appointment.patient,
-                    payload={
-                        "type": f"appointment_{event}",
-                        "to": recipient.email,
-                        "subject": subject,
-                        "body": body,
-                        "attachments": [
-                            {
-                                "filename": "appointment.ics",
-                                "content_type": "text/calendar",
-                                "content": ics(appointment, event, sequence),
-                            }
-                        ],
-                    },
-                )
+            calendar = ics(appointment, event, sequence) if recipient.email else ""
+        key = f"appointment-{appointment.pk}-{event}-{change}-{recipient.key}"
+        kind, patient = {"type": f"appointment_{event}"}, appointment.patient
+        if recipient.user is not None:
+            in_app.append(Notification(recipient=recipient.user, subject=subject, body=body, appointment=appointment))
+        if recipient.phone and not recipient.is_clinician:
+            sms = kind | {"phone": recipient.phone, "text": f"{subject}. {body}"}
+            outgoing.append({"channel": "sms", "idempotency_key": f"{key}-sms", "patient": patient, "payload": sms})
+        if recipient.email:
+            attachment = {"filename": "appointment.ics", "content_type": "text/calendar", "content": calendar}
+            email = kind | {"to": recipient.email, "subject": subject, "body": body, "attachments": [attachment]}
+            outgoing.append({"channel": "email", "idempotency_key": f"{key}-email", "patient": patient, "payload": email})
     Notification.objects.bulk_create(in_app)
+    outbox_enqueue_many(outgoing)

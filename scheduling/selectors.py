@@ -31,10 +31,47 @@ def _day_bounds(date: datetime.date) -> tuple[datetime.datetime, datetime.dateti
     return start, start + datetime.timedelta(days=1)
 
 
+@dataclass(slots=True)
+class GridCell:
+    """One slot as a grid shows it: plain values, so that a day of a whole department stays cheap."""
+
+    uuid: object
+    time: str  # HH:MM in the clinic's time zone
+    is_blocked: bool
+    appointment_uuid: object = None
+    patient_name: str = ""
+    href: str = ""  # set by the view: the appointment, or booking the free slot
+
+    @property
+    def patient_surname(self) -> str:
+        return self.patient_name.split(" ", 1)[0]
+
+
 @dataclass
 class GridRow:
     clinician: object
-    slots: list = field(default_factory=list)  # [(slot, appointment or None)]
+    cells: list = field(default_factory=list)
+
+
+def _cells(slots: QuerySet[Slot], *, clinician_ids, start, end) -> list[tuple[int, datetime.date, GridCell]]:
+    """(clinician id, local date, cell) of the slots in time order, with their live appointments: two
+    queries whatever the size."""
+    booked = {
+        slot_id: (uuid, name)
+        for slot_id, uuid, name in Appointment.objects.filter(
+            clinician_id__in=clinician_ids, starts_at__gte=start, starts_at__lt=end, status__in=LIVE_STATUSES
+        ).values_list("slot_id", "uuid", "patient_name")
+    }
+    zone = timezone.get_default_timezone()
+    cells = []
+    for pk, uuid, clinician_id, starts_at, is_blocked in slots.values_list(
+        "pk", "uuid", "clinician_id", "starts_at", "is_blocked"
+    ).order_by("starts_at"):
+        local = starts_at.astimezone(zone)
+        appointment_uuid, name = booked.get(pk, (None, ""))
+        cell = GridCell(uuid, local.strftime("%H:%M"), is_blocked, appointment_uuid, name)
+        cells.append((clinician_id, local.date(), cell))
+    return cells
 
 
 def day_grid(*, department, date: datetime.date, service=None, form: str = "") -> list[GridRow]:
@@ -47,16 +84,17 @@ def day_grid(*, department, date: datetime.date, service=None, form: str = "") -
     if form:
         schedules = schedules.filter(is_remote=form in REMOTE_FORMS)
     start, end = _day_bounds(date)
-    slots = list(
-        Slot.objects.filter(schedule__in=schedules, starts_at__gte=start, starts_at__lt=end)
-        .select_related("clinician")
-        .order_by("clinician__last_name", "clinician__first_name", "clinician_id", "starts_at")
+    clinicians = list(
+        User.objects.filter(schedules__in=schedules)
+        .distinct()
+        .only("uuid", "first_name", "last_name", "middle_name")
+        .order_by("last_name", "first_name", "pk")
     )
-    booked = _booked_by_slot(slots)
-    rows: dict[int, GridRow] = {}
-    for slot in slots:
-        rows.setdefault(slot.clinician_id, GridRow(slot.clinician)).slots.append((slot, booked.get(slot.pk)))
-    return list(rows.values())
+    rows = {clinician.pk: GridRow(clinician) for clinician in clinicians}
+    slots = Slot.objects.filter(schedule__in=schedules, starts_at__gte=start, starts_at__lt=end)
+    for clinician_id, _date, cell in _cells(slots, clinician_ids=list(rows), start=start, end=end):
+        rows[clinician_id].cells.append(cell)
+    return [row for row in rows.values() if row.cells]
 
 
 def free_slots(*, clinician=None, service, days: int = 14, limit: int = 300) -> QuerySet[Slot]:
@@ -84,15 +122,6 @@ def clinicians_offering(service) -> list:
     )
 
 
-def _booked_by_slot(slots: list[Slot]) -> dict:
-    return {
-        appointment.slot_id: appointment
-        for appointment in Appointment.objects.filter(slot__in=[slot.pk for slot in slots], status__in=LIVE_STATUSES).only(
-            "uuid", "slot_id", "patient_name", "service_code", "status", "form"
-        )
-    }
-
-
 def clinicians_scheduled_for(user) -> QuerySet:
     """Clinicians with a schedule in the organisations where the user works: whose week they may open."""
     organisations = {assignment.organisation_id for assignment in user.active_role_assignments()}
@@ -106,7 +135,7 @@ def clinicians_scheduled_for(user) -> QuerySet:
 @dataclass
 class WeekDay:
     date: datetime.date
-    slots: list = field(default_factory=list)  # [(slot, appointment or None)]
+    cells: list = field(default_factory=list)
 
 
 def week_grid(*, clinician, date: datetime.date) -> list[WeekDay]:
@@ -114,14 +143,10 @@ def week_grid(*, clinician, date: datetime.date) -> list[WeekDay]:
     monday = date - datetime.timedelta(days=date.weekday())
     days = [WeekDay(monday + datetime.timedelta(days=n)) for n in range(7)]
     start, _ = _day_bounds(monday)
-    slots = list(
-        Slot.objects.filter(
-            clinician=clinician, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=7)
-        ).order_by("starts_at")
-    )
-    booked = _booked_by_slot(slots)
-    for slot in slots:
-        days[(timezone.localtime(slot.starts_at).date() - monday).days].slots.append((slot, booked.get(slot.pk)))
+    end = start + datetime.timedelta(days=7)
+    slots = Slot.objects.filter(clinician=clinician, starts_at__gte=start, starts_at__lt=end)
+    for _clinician_id, date_, cell in _cells(slots, clinician_ids=[clinician.pk], start=start, end=end):
+        days[(date_ - monday).days].cells.append(cell)
     return days
 
 

@@ -293,17 +293,13 @@ def schedule_exception_remove(*, actor, exception: ScheduleException) -> None:
 
 # --- Booking --------------------------------------------------------------------------------------
 def _may_book_for(actor, patient) -> bool:
-    """The patient themself or their representative (cabinet), or staff allowed to book who may see them."""
-    if cabinet_patients(actor).filter(pk=patient.pk).exists():
+    """Staff allowed to book who may see the patient, or the patient themself or their representative."""
+    if actor.has_perm("scheduling.add_appointment") and can_access_patient(actor, patient, AccessLevel.DEMOGRAPHICS):
         return True
-    return actor.has_perm("scheduling.add_appointment") and can_access_patient(actor, patient, AccessLevel.DEMOGRAPHICS)
+    return cabinet_patients(actor).filter(pk=patient.pk).exists()
 
 
-def slot_is_free(slot: Slot) -> bool:
-    return not slot.appointments.filter(status__in=LIVE_STATUSES).exists()
-
-
-def _check_bookable(*, slot: Slot, service, patient, ignore: Appointment | None = None) -> None:
+def _check_bookable(*, slot: Slot, service, patient) -> None:
     if not service.is_active:
         raise BookingError(_("This service is no longer offered."))
     if slot.is_blocked:
@@ -321,19 +317,8 @@ def _check_bookable(*, slot: Slot, service, patient, ignore: Appointment | None 
         )
     if not patient.is_active:
         raise BookingError(_("This patient's record was merged into another one; book on that record."))
-    live = slot.appointments.filter(status__in=LIVE_STATUSES)
-    if ignore is not None:
-        live = live.exclude(pk=ignore.pk)
-    if live.exists():
-        raise BookingError(_("This time has just been taken; choose another one."), code="slot_taken")
-    ends_at = slot.starts_at + datetime.timedelta(minutes=max(service.duration_minutes, 1))
-    overlapping = Appointment.objects.filter(
-        patient=patient, status__in=LIVE_STATUSES, starts_at__lt=max(ends_at, slot.ends_at), ends_at__gt=slot.starts_at
-    )
-    if ignore is not None:
-        overlapping = overlapping.exclude(pk=ignore.pk)
-    if overlapping.exists():
-        raise BookingError(_("The patient already has an appointment at this time."))
+    # A time already taken, or a patient already booked at that time, is refused by the exclusion
+    # constraints when the appointment is saved (_save_live): one check, true under any concurrency.
 
 
 REMINDERS = (("reminded_24h_at", datetime.timedelta(hours=24)), ("reminded_2h_at", datetime.timedelta(hours=2)))
@@ -347,9 +332,10 @@ def _skip_passed_reminders(appointment: Appointment) -> None:
 
 
 def _save_live(appointment: Appointment) -> None:
-    """Save, turning the database's no-overlap guarantee into the same message the checks give."""
+    """Save, turning the database's no-overlap guarantees into messages. No savepoint: a refusal rolls the
+    whole booking back."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             appointment.save()
     except IntegrityError as error:
         if "appointment_no_patient_overlap" in str(error):
@@ -361,7 +347,11 @@ def _save_live(appointment: Appointment) -> None:
 
 def _locked_slot(slot: Slot) -> Slot:
     # Concurrent bookers of one slot queue here; the second then sees the first one's appointment.
-    return Slot.objects.select_for_update().select_related("schedule").get(pk=slot.pk)
+    return (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("schedule__clinician", "schedule__department__organisation")
+        .get(pk=slot.pk)
+    )
 
 
 @transaction.atomic
@@ -434,7 +424,7 @@ def appointment_move(*, actor, appointment: Appointment, slot: Slot, reason: str
         raise BookingError(_("Only a booked appointment can be moved."))
     old_slot, old_start = appointment.slot, appointment.starts_at
     slot = _locked_slot(slot)
-    _check_bookable(slot=slot, service=appointment.service, patient=appointment.patient, ignore=appointment)
+    _check_bookable(slot=slot, service=appointment.service, patient=appointment.patient)
     appointment.slot, appointment.clinician_id = slot, slot.clinician_id
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     _skip_passed_reminders(appointment)

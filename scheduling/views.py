@@ -69,6 +69,20 @@ def _slot_from(value: str) -> Slot | None:
         return None
 
 
+def _link_cells(cells, *, can_book: bool, for_patient: str = "") -> None:
+    """Give each grid cell its link: the appointment when booked, the booking page when free and the user
+    may book. One reverse() per URL name, then the placeholder is filled in: a department's day has
+    a thousand cells."""
+    placeholder = str(uuid.UUID(int=0))
+    appointment = reverse("scheduling:appointment", kwargs={"uuid": placeholder})
+    book = reverse("scheduling:book", kwargs={"slot_uuid": placeholder}) + (f"?patient={for_patient}" if for_patient else "")
+    for cell in cells:
+        if cell.appointment_uuid:
+            cell.href = appointment.replace(placeholder, str(cell.appointment_uuid))
+        elif can_book and not cell.is_blocked:
+            cell.href = book.replace(placeholder, str(cell.uuid))
+
+
 def _departments(user):
     organisations = {assignment.organisation_id for assignment in user.active_role_assignments()}
     return Department.objects.filter(organisation_id__in=organisations).order_by("code")
@@ -88,18 +102,14 @@ def day(request):
             rows = selectors.day_grid(
                 department=chosen, date=date, service=filters.get("service"), form=filters.get("form", "")
             )
+    for_patient = _uuid_or_blank(request.GET.get("patient", ""))  # booking from a patient's page
+    can_book = request.user.has_perm("scheduling.add_appointment")
+    _link_cells((cell for row in rows for cell in row.cells), can_book=can_book, for_patient=for_patient)
     template = "scheduling/partials/_day_grid.html" if request.htmx else "scheduling/day.html"
     return render(
         request,
         template,
-        {
-            "form": form,
-            "rows": rows,
-            "department": chosen,
-            "date": date,
-            "can_book": request.user.has_perm("scheduling.add_appointment"),
-            "for_patient": _uuid_or_blank(request.GET.get("patient", "")),  # booking from a patient's page
-        },
+        {"form": form, "rows": rows, "department": chosen, "date": date, "for_patient": for_patient},
         status=400 if form.errors else 200,
     )
 
@@ -115,10 +125,12 @@ def week(request):
     days = []
     if form.is_bound and form.is_valid():
         days = selectors.week_grid(clinician=form.cleaned_data["clinician"], date=form.cleaned_data["date"])
+    can_book = request.user.has_perm("scheduling.add_appointment")
+    _link_cells((cell for day in days for cell in day.cells), can_book=can_book)
     return render(
         request,
         "scheduling/week.html",
-        {"form": form, "days": days, "can_book": request.user.has_perm("scheduling.add_appointment")},
+        {"form": form, "days": days},
         status=400 if form.errors else 200,
     )
 
@@ -136,7 +148,12 @@ def book(request, slot_uuid):
         initial["patient_iin"] = chosen.iin if chosen else ""
     form = BookForm(request.POST if request.method == "POST" else None, services=offered, initial=initial)
     if request.method == "POST" and form.is_valid():
-        patient = patients_visible_to(request.user).filter(iin=form.cleaned_data["patient_iin"], is_active=True).first()
+        patient = (
+            patients_visible_to(request.user)
+            .filter(iin=form.cleaned_data["patient_iin"], is_active=True)
+            .select_related("user")  # the notifications address them
+            .first()
+        )
         if patient is None:
             form.add_error("patient_iin", _("No patient of yours with this IIN."))
         else:

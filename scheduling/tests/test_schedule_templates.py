@@ -261,8 +261,8 @@ def test_a_clinician_sees_their_own_week_and_the_front_desk_anyone_s(desk, org, 
         response = desk.client.get("/scheduling/week/", {"clinician": desk.doctor.uuid, "date": monday.isoformat()})
     days = response.context["days"]
     assert [d.date.weekday() for d in days] == list(range(7)) and days[0].date == monday
-    assert len(days[0].slots) == 16 and days[0].slots[0][1].patient_name == patient.full_name
-    assert days[5].slots == [] and days[6].slots == []
+    assert len(days[0].cells) == 16 and days[0].cells[0].patient_name == patient.full_name
+    assert days[5].cells == [] and days[6].cells == []
 
     force_login_verified(client, desk.doctor)
     own = client.get("/scheduling/week/", {"date": monday.isoformat()})
