@@ -71,7 +71,8 @@ def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
     if not entries:
         return entries
     table = AuditEntry._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
+    # No savepoint: a journal write that fails must fail the whole operation it belongs to anyway.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
         # After the lock, in a statement of its own, so that its snapshot sees the previous writer's commit.
         cursor.execute(

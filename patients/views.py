@@ -73,10 +73,13 @@ def _apply_errors(form, error: ValidationError) -> None:
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
+    found = selectors.patient_search(request.user, query, limit=selectors.SEARCH_LIMIT + 1)
     context = {
         "form": form,
         "query": query,
-        "patients": selectors.patient_search(request.user, query),
+        "patients": found[: selectors.SEARCH_LIMIT],
+        "more": len(found) > selectors.SEARCH_LIMIT,
+        "limit": selectors.SEARCH_LIMIT,
         "searched": len(query.strip()) >= 2,
     }
     if request.htmx:

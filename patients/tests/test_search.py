@@ -97,7 +97,8 @@ def test_the_search_takes_a_fixed_number_of_queries_however_many_match(client_as
     assert len(response.context["patients"]) == 3
     PatientFactory.create_batch(30, organisation=org.organisation, site=org.sites[1], last_name="Абенов")
     many, response = queries("Абенов")
-    assert len(response.context["patients"]) == 20  # bounded
+    assert len(response.context["patients"]) == 20 and response.context["more"]  # bounded, and says so
+    assert 'data-testid="search-more"' in response.content.decode()
     assert many == few
     assert few <= 12
 
