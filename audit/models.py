@@ -28,14 +28,20 @@ class AuditEntry(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The foreign keys' lookups use the (column, -id) indexes below; single-column ones would only slow
+    # every append.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     actor_name = models.CharField(_("user"), max_length=300, blank=True)
     actor_role = models.CharField(_("role"), max_length=300, blank=True)
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     fields = models.JSONField(_("fields"), default=dict, blank=True)
