@@ -7,10 +7,10 @@ through Django's test client (request → middleware → view → template → r
 the server's own work without network noise.
 """
 
+import collections
 import multiprocessing
 import os
 import statistics
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,10 +113,12 @@ class Bench:
         seconds: float = 5.0,
         target: str = "",
     ) -> dict:
-        """Calls per second with `clients` concurrent clients, each calling f(client_index) in a loop.
+        """Calls per second with `clients` concurrent clients, each calling f(client_index) again as soon as
+        its previous call is answered.
 
-        The clients are spread over one server process per core, as a production server runs its
-        workers: threads of one Python process would measure the interpreter's lock, not the server.
+        The server is modelled as production runs it: worker processes (one per core by default), each
+        answering one request at a time and taking the clients' requests in turn as they wait, as a
+        prefork server does. Threads of one Python process would measure the interpreter's lock instead.
         A client index belongs to one process, so a scenario may give each client data of its own."""
         seconds = min(seconds, 2.0) if self.quick else seconds
         processes = max(1, min(int(os.environ.get("BENCH_PROCESSES", 0)) or os.cpu_count() or 1, clients))
@@ -124,29 +126,21 @@ class Bench:
         def run_clients(call: Callable[[int], None], indices: list[int]) -> tuple[int, int, float]:
             from django.db import connection
 
-            counts, errors = dict.fromkeys(indices, 0), [0]
-            stop = time.perf_counter() + seconds
-
-            def worker(index: int) -> None:
-                try:
-                    while time.perf_counter() < stop:
-                        try:
-                            call(index)
-                            counts[index] += 1
-                        except StopIteration:  # this client has done all the work its scenario gave it
-                            return
-                        except Exception:
-                            errors[0] += 1
-                finally:
-                    connection.close()
-
-            threads = [threading.Thread(target=worker, args=(i,)) for i in indices]
+            count, errors, waiting = 0, 0, collections.deque(indices)
             started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            return sum(counts.values()), errors[0], time.perf_counter() - started
+            stop = started + seconds
+            while waiting and time.perf_counter() < stop:
+                index = waiting.popleft()
+                try:
+                    call(index)
+                    count += 1
+                except StopIteration:  # this client has done all the work its scenario gave it
+                    continue
+                except Exception:
+                    errors += 1
+                waiting.append(index)
+            connection.close()
+            return count, errors, time.perf_counter() - started
 
         def rate(call: Callable[[int], None]) -> tuple[float, int]:
             from django.db import connections
