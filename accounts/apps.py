@@ -26,6 +26,9 @@ class AccountsConfig(AppConfig):
     )
 
     def ready(self) -> None:
+        from . import rolecache
+
+        rolecache.connect()
         # After every migrate (and every test-database flush) the built-in roles exist. Connected to the
         # last app so that every app's permissions have been created by then.
         last_app = list(self.apps.get_app_configs())[-1]

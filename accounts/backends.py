@@ -2,6 +2,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
+from .rolecache import cached
+
 
 class RoleBackend(ModelBackend):
     """Permissions come from the roles a user holds through RoleAssignment, in any unit.
@@ -18,6 +20,14 @@ class RoleBackend(ModelBackend):
     def _get_user_permissions(self, user_obj):
         # Never granted to a user directly: one query fewer on every request.
         return Permission.objects.none()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
+            return set()
+        if not hasattr(user_obj, "_group_perm_cache"):
+            load = super().get_group_permissions
+            user_obj._group_perm_cache = cached(user_obj, "permissions", lambda: load(user_obj))
+        return user_obj._group_perm_cache
 
     def _get_group_permissions(self, user_obj):
         return Permission.objects.filter(group__role_assignments__user=user_obj)

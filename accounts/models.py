@@ -90,10 +90,16 @@ class User(AbstractUser):
     def active_role_assignments(self):
         """The user's role assignments, with role and unit loaded, cached on the instance."""
         if not hasattr(self, "_role_assignments"):
-            self._role_assignments = list(
-                self.role_assignments.select_related("role", "role__profile", "organisation", "department", "site").order_by(
-                    "pk"
-                )
+            from .rolecache import cached
+
+            self._role_assignments = cached(
+                self,
+                "roles",
+                lambda: list(
+                    self.role_assignments.select_related(
+                        "role", "role__profile", "organisation", "department", "site"
+                    ).order_by("pk")
+                ),
             )
         return self._role_assignments
 

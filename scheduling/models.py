@@ -135,8 +135,11 @@ class Slot(BaseModel):
 class Appointment(BaseModel):
     """A booking (запись на приём) with the DSM39-6.1 minimum data set kept as it was at booking time."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
-    clinician = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
+    # Lookups by patient or clinician use the (patient, -starts_at) and (clinician, starts_at) indexes below.
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments", db_index=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", db_index=False
+    )
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="appointments")
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
     site = models.ForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -346,12 +346,10 @@ def _save_live(appointment: Appointment) -> None:
 
 
 def _locked_slot(slot: Slot) -> Slot:
-    # Concurrent bookers of one slot queue here; the second then sees the first one's appointment.
-    return (
-        Slot.objects.select_for_update(of=("self",))
-        .select_related("schedule__clinician", "schedule__department__organisation")
-        .get(pk=slot.pk)
-    )
+    """Lock the slot's row against a concurrent schedule change and re-read whether it is still open.
+    (Two bookings of one time are kept apart by the exclusion constraints, not by this lock.)"""
+    slot.is_blocked = Slot.objects.select_for_update().values_list("is_blocked", flat=True).get(pk=slot.pk)
+    return slot
 
 
 @transaction.atomic
@@ -362,7 +360,7 @@ def appointment_book(*, actor, patient, slot: Slot, service) -> Appointment:
     _check_bookable(slot=slot, service=service, patient=patient)
     appointment = Appointment(
         patient=patient,
-        clinician_id=slot.clinician_id,
+        clinician=slot.clinician,  # loaded with the slot where the caller could; the notifications name them
         service=service,
         slot=slot,
         site=slot.schedule.site,

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.access import patients_visible_to
+from accounts.access import can_access_patient, patients_visible_to
 from accounts.models import Department
 from accounts.permissions import administered_organisations
 from patients.cabinet import cabinet_context, cabinet_patient
+from patients.models import Patient
 
 from . import selectors, services
 from .forms import (
@@ -137,7 +138,10 @@ def week(request):
 
 @requires("scheduling.add_appointment")
 def book(request, slot_uuid):
-    slot = get_object_or_404(Slot.objects.select_related("schedule", "clinician"), uuid=slot_uuid)
+    slot = get_object_or_404(
+        Slot.objects.select_related("clinician", "schedule__clinician", "schedule__department__organisation"),
+        uuid=slot_uuid,
+    )
     offered = slot.schedule.services.filter(is_active=True)
     initial = {}
     if patient_uuid := request.GET.get("patient"):
@@ -149,12 +153,11 @@ def book(request, slot_uuid):
     form = BookForm(request.POST if request.method == "POST" else None, services=offered, initial=initial)
     if request.method == "POST" and form.is_valid():
         patient = (
-            patients_visible_to(request.user)
-            .filter(iin=form.cleaned_data["patient_iin"], is_active=True)
-            .select_related("user")  # the notifications address them
+            Patient.objects.filter(iin=form.cleaned_data["patient_iin"], is_active=True)
+            .select_related("user", "site")  # the access check and the notifications read them
             .first()
         )
-        if patient is None:
+        if patient is None or not can_access_patient(request.user, patient):
             form.add_error("patient_iin", _("No patient of yours with this IIN."))
         else:
             try:
