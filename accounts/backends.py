@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 
-from .rolecache import cached
+from .rolecache import role_access
 
 
 class RoleBackend(ModelBackend):
@@ -24,10 +24,11 @@ class RoleBackend(ModelBackend):
     def get_group_permissions(self, user_obj, obj=None):
         if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
             return set()
-        if not hasattr(user_obj, "_group_perm_cache"):
-            load = super().get_group_permissions
-            user_obj._group_perm_cache = cached(user_obj, "permissions", lambda: load(user_obj))
-        return user_obj._group_perm_cache
+        return role_access(user_obj, user_obj._load_role_access)["permissions"]
+
+    def load_group_permissions(self, user_obj) -> set[str]:
+        """From the database, bypassing the cache (rolecache fills it with this)."""
+        return super().get_group_permissions(user_obj)
 
     def _get_group_permissions(self, user_obj):
         return Permission.objects.filter(group__role_assignments__user=user_obj)

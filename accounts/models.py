@@ -90,18 +90,23 @@ class User(AbstractUser):
     def active_role_assignments(self):
         """The user's role assignments, with role and unit loaded, cached on the instance."""
         if not hasattr(self, "_role_assignments"):
-            from .rolecache import cached
+            from .rolecache import role_access
 
-            self._role_assignments = cached(
-                self,
-                "roles",
-                lambda: list(
-                    self.role_assignments.select_related(
-                        "role", "role__profile", "organisation", "department", "site"
-                    ).order_by("pk")
-                ),
-            )
+            self._role_assignments = role_access(self, self._load_role_access)["roles"]
         return self._role_assignments
+
+    def _load_role_access(self) -> dict:
+        from django.contrib.auth import get_backends
+
+        from .backends import RoleBackend
+
+        roles = list(
+            self.role_assignments.select_related("role", "role__profile", "organisation", "department", "site").order_by(
+                "pk"
+            )
+        )
+        backend = next(b for b in get_backends() if isinstance(b, RoleBackend))
+        return {"roles": roles, "permissions": backend.load_group_permissions(self)}
 
     def role_names(self) -> set[str]:
         return {assignment.role.name for assignment in self.active_role_assignments()}

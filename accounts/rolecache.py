@@ -24,19 +24,22 @@ def _generation() -> int:
     return generation
 
 
-def _key(user, what: str) -> str:
+def _key(user) -> str:
     joined = int(user.date_joined.timestamp() * 1_000_000) if user.date_joined else 0
-    return f"accounts:{what}:{user.pk}:{joined}:{_generation()}"
+    return f"accounts:access:{user.pk}:{joined}:{_generation()}"
 
 
-def cached(user, what: str, load):
-    """`load()`'s value for this user, from the cache while nothing it depends on has changed."""
-    key = _key(user, what)
-    value = cache.get(key)
-    if value is None:
-        value = load()
-        cache.set(key, value, TTL_SECONDS)
-    return value
+def role_access(user, load) -> dict:
+    """The user's {"roles": [...], "permissions": {...}} as `load()` gives them, from the cache while
+    nothing they depend on has changed; kept on the user object for the rest of the request."""
+    if not hasattr(user, "_role_access"):
+        key = _key(user)
+        value = cache.get(key)
+        if value is None:
+            value = load()
+            cache.set(key, value, TTL_SECONDS)
+        user._role_access = value
+    return user._role_access
 
 
 def _advance() -> None:

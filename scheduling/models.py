@@ -207,9 +207,11 @@ class AppointmentHistory(models.Model):
     from_starts_at = models.DateTimeField(null=True, blank=True)
     to_starts_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)  # when everyone was told (see notifications)
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [models.Index(fields=["at"], name="appointment_history_to_notify", condition=Q(notified_at__isnull=True))]
 
     def __str__(self) -> str:
         return f"{self.appointment_id} {self.event}"

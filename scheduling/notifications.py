@@ -3,9 +3,9 @@ the clinician, in their own language, in the app, by e-mail (with an .ics) and b
 through the outbox in the changing transaction; Celery delivers it."""
 
 import datetime
-import uuid
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from integrations.services import outbox_enqueue_many
 
 from .choices import AppointmentEvent
-from .models import Notification
+from .models import AppointmentHistory, Notification
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,53 @@ def ics(appointment, event: str, sequence: int) -> str:
     return calendar.to_ical().decode()
 
 
-def appointment_changed(appointment, event: str, *, previous_start=None) -> None:
-    """Queue every participant's notifications for this change (call inside the changing transaction)."""
-    change = uuid.uuid4().hex[:12]
+def appointment_changed(history: AppointmentHistory) -> None:
+    """Call in the changing transaction, right after writing the change's history row: a worker tells
+    everyone once the transaction commits. The row is what makes it durable: `notify_pending` (every
+    minute) finds any change whose worker never ran."""
+    from .tasks import notify_change
+
+    transaction.on_commit(lambda: notify_change.delay(history.pk))
+
+
+def notify(history_id: int) -> bool:
+    """Tell everyone of one change, once: the fan-out and the mark that it is done commit together."""
+    with transaction.atomic():
+        history = (
+            AppointmentHistory.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("appointment__patient__user", "appointment__clinician", "appointment__service")
+            .filter(pk=history_id, notified_at__isnull=True)
+            .first()
+        )
+        if history is None:  # done already, or another worker has it
+            return False
+        moved = history.event == AppointmentEvent.MOVED
+        _fan_out(
+            history.appointment,
+            history.event,
+            change=f"h{history.pk}",
+            previous_start=history.from_starts_at if moved else None,
+        )
+        history.notified_at = timezone.now()
+        history.save(update_fields=["notified_at"])
+        return True
+
+
+def notify_now(history: AppointmentHistory) -> None:
+    """Tell everyone of a change inside the caller's transaction (for jobs that run in a worker)."""
+    _fan_out(history.appointment, history.event, change=f"h{history.pk}")
+
+
+def notify_pending(*, older_than_seconds: int = 30, batch: int = 500) -> int:
+    """The sweeper: changes that nobody has been told of after `older_than_seconds`. Each is its own
+    unit of work (it locks and marks its row), as when the worker does it."""
+    before = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    pending = AppointmentHistory.objects.filter(notified_at__isnull=True, at__lte=before).order_by("at")
+    return sum(notify(history_id) for history_id in pending.values_list("pk", flat=True)[:batch])
+
+
+def _fan_out(appointment, event: str, *, change: str, previous_start=None) -> None:
+    """Every participant's in-app message, SMS and e-mail for one change, queued in the outbox."""
     sequence = int(timezone.now().timestamp())  # grows with every change, as iCalendar wants
     in_app, outgoing = [], []
     for recipient in recipients(appointment):

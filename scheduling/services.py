@@ -375,10 +375,10 @@ def appointment_book(*, actor, patient, slot: Slot, service) -> Appointment:
     )
     _skip_passed_reminders(appointment)
     _save_live(appointment)
-    AppointmentHistory.objects.create(
+    history = AppointmentHistory.objects.create(
         appointment=appointment, event=AppointmentEvent.BOOKED, actor=actor, to_starts_at=appointment.starts_at
     )
-    notifications.appointment_changed(appointment, AppointmentEvent.BOOKED)
+    notifications.appointment_changed(history)
     national.slot_availability_changed(slot=slot, available=False)
     record(
         actor=actor,
@@ -427,7 +427,7 @@ def appointment_move(*, actor, appointment: Appointment, slot: Slot, reason: str
     appointment.starts_at, appointment.ends_at = slot.starts_at, slot.ends_at
     _skip_passed_reminders(appointment)
     _save_live(appointment)
-    AppointmentHistory.objects.create(
+    history = AppointmentHistory.objects.create(
         appointment=appointment,
         event=AppointmentEvent.MOVED,
         actor=actor,
@@ -435,7 +435,7 @@ def appointment_move(*, actor, appointment: Appointment, slot: Slot, reason: str
         to_starts_at=slot.starts_at,
         reason=reason,
     )
-    notifications.appointment_changed(appointment, AppointmentEvent.MOVED, previous_start=old_start)
+    notifications.appointment_changed(history)
     national.slot_availability_changed(slot=old_slot, available=True)
     national.slot_availability_changed(slot=slot, available=False)
     record(
@@ -459,14 +459,14 @@ def appointment_cancel(*, actor, appointment: Appointment, reason: str) -> Appoi
         raise BookingError(_("Only a booked appointment can be cancelled."))
     appointment.status, appointment.cancel_reason = AppointmentStatus.CANCELLED, reason[:255]
     appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
-    AppointmentHistory.objects.create(
+    history = AppointmentHistory.objects.create(
         appointment=appointment,
         event=AppointmentEvent.CANCELLED,
         actor=actor,
         from_starts_at=appointment.starts_at,
         reason=reason,
     )
-    notifications.appointment_changed(appointment, AppointmentEvent.CANCELLED)
+    notifications.appointment_changed(history)
     national.slot_availability_changed(slot=appointment.slot, available=True)
     record(
         actor=actor,
@@ -499,12 +499,15 @@ def reminders_send(*, batch: int = 500) -> int:
                 .prefetch_related("patient__legal_representatives__user")
                 .order_by("starts_at")[:batch]
             )
-            for appointment in due:
-                notifications.appointment_changed(appointment, AppointmentEvent.REMINDED)
             Appointment.objects.filter(pk__in=[a.pk for a in due]).update(**{field: now})
-            AppointmentHistory.objects.bulk_create(
-                AppointmentHistory(appointment=a, event=AppointmentEvent.REMINDED, to_starts_at=a.starts_at) for a in due
+            reminded = AppointmentHistory.objects.bulk_create(
+                AppointmentHistory(
+                    appointment=a, event=AppointmentEvent.REMINDED, to_starts_at=a.starts_at, notified_at=now
+                )
+                for a in due
             )
+            for history in reminded:  # this job runs in a worker already: tell everyone here
+                notifications.notify_now(history)
             sent += len(due)
     return sent
 

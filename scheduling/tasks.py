@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import notifications, services
 
 
 @shared_task(acks_late=True, time_limit=300, soft_time_limit=280)
@@ -13,3 +13,15 @@ def send_reminders() -> int:
 def extend_slots() -> int:
     """Every few hours: every valid schedule has its slots up to the booking horizon."""
     return services.slots_extend()
+
+
+@shared_task(acks_late=True, ignore_result=True, time_limit=120, soft_time_limit=100)
+def notify_change(history_id: int) -> None:
+    """Tell everyone of one appointment change (booked, moved, cancelled); a repeat does nothing."""
+    notifications.notify(history_id)
+
+
+@shared_task(acks_late=True, time_limit=600, soft_time_limit=580)
+def notify_pending() -> int:
+    """Every minute: the changes whose notify_change never ran."""
+    return notifications.notify_pending()

@@ -126,6 +126,7 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "mis")
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep-outbox": {"task": "integrations.tasks.sweep_outbox", "schedule": 15.0},
     "appointment-reminders": {"task": "scheduling.tasks.send_reminders", "schedule": 60.0},
+    "appointment-notifications": {"task": "scheduling.tasks.notify_pending", "schedule": 60.0},
     "extend-slots": {"task": "scheduling.tasks.extend_slots", "schedule": 6 * 3600.0},
 }
 # How many days ahead clinicians' slots exist for booking.

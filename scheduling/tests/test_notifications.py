@@ -9,7 +9,8 @@ from integrations.models import OutboxMessage
 from integrations.services import outbox_deliver
 from patients.models import LegalRepresentative
 from patients.tests.factories import PatientFactory
-from scheduling.models import Appointment, Notification
+from scheduling.models import Appointment, AppointmentHistory, Notification
+from scheduling.notifications import notify_pending
 from scheduling.services import appointment_book, appointment_cancel, appointment_move, reminders_send
 from scheduling.tests.factories import ScheduleFactory, slot_for, tomorrow_at
 
@@ -44,6 +45,7 @@ def booking(org, make_user):
 
 
 def channels_by_recipient() -> dict:
+    notify_pending(older_than_seconds=0)  # what the worker does once the change has committed
     sent = {}
     for message in OutboxMessage.objects.exclude(channel="national.schedule"):
         address = message.payload.get("phone") or message.payload.get("to")
@@ -77,11 +79,13 @@ def test_moving_and_cancelling_notify_everyone_again(booking):
     appointment = appointment_book(
         actor=registrar, patient=patient, slot=slot_for(schedule, tomorrow_at(9)), service=schedule.services.get()
     )
+    notify_pending(older_than_seconds=0)
     OutboxMessage.objects.all().delete()
     appointment_move(actor=registrar, appointment=appointment, slot=slot_for(schedule, tomorrow_at(10)), reason="x")
     assert len(channels_by_recipient()["email"]) == 3
     OutboxMessage.objects.all().delete()
     appointment_cancel(actor=registrar, appointment=appointment, reason="Ill")
+    assert notify_pending(older_than_seconds=0) == 1
     cancel = OutboxMessage.objects.filter(channel="email").first().payload
     assert "METHOD:CANCEL" in cancel["attachments"][0]["content"]
     assert len(channels_by_recipient()["sms"]) == 2
@@ -95,12 +99,14 @@ def test_reminders_go_once_24_and_2_hours_before(booking):
         actor=registrar, patient=patient, slot=slot_for(schedule, soon), service=schedule.services.get()
     )
     assert reminders_send() == 0  # 30 hours ahead: nothing is due yet
+    notify_pending(older_than_seconds=0)
     Appointment.objects.filter(pk=appointment.pk).update(
         starts_at=timezone.now() + datetime.timedelta(hours=20), ends_at=timezone.now() + datetime.timedelta(hours=21)
     )
     OutboxMessage.objects.all().delete()
     assert reminders_send() == 1 and reminders_send() == 0
     assert OutboxMessage.objects.filter(payload__type="appointment_reminded").count() == 5
+    assert notify_pending(older_than_seconds=0) == 0  # reminders are told at once, never twice
     Appointment.objects.filter(pk=appointment.pk).update(
         starts_at=timezone.now() + datetime.timedelta(hours=1), ends_at=timezone.now() + datetime.timedelta(hours=2)
     )
@@ -148,11 +154,26 @@ def test_a_real_worker_delivers_every_notification_with_the_calendar_file(bookin
     appointment_book(
         actor=registrar, patient=patient, slot=slot_for(schedule, tomorrow_at(9)), service=schedule.services.get()
     )
-    expected = OutboxMessage.objects.count()
-    deadline = time.monotonic() + 30
-    while OutboxMessage.objects.filter(status="sent").count() < expected and time.monotonic() < deadline:
+    deadline = time.monotonic() + 30  # the worker tells everyone, then delivers each message
+    while OutboxMessage.objects.filter(status="sent").count() < 6 and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert OutboxMessage.objects.filter(status="sent").count() == expected == 6
+    assert OutboxMessage.objects.filter(status="sent").count() == OutboxMessage.objects.count() == 6
+    assert AppointmentHistory.objects.get().notified_at is not None
     emails = national_sim.requests("/email/")
     assert len(emails) == 3 and all("BEGIN:VCALENDAR" in e["body"]["attachments"][0]["content"] for e in emails)
     assert len(national_sim.requests("/sms/")) == 2 and len(national_sim.requests("/schedules/")) == 1
+
+
+@pytest.mark.req("DSM39-4.9")
+def test_a_change_is_told_once_and_the_sweeper_finds_one_whose_worker_never_ran(booking):
+    from scheduling.notifications import notify
+
+    registrar, _doctor, schedule, patient, _mother = booking
+    appointment_book(
+        actor=registrar, patient=patient, slot=slot_for(schedule, tomorrow_at(9)), service=schedule.services.get()
+    )  # in this test the commit never comes, so its worker never runs: as if the task were lost
+    history = AppointmentHistory.objects.get()
+    assert notify_pending() == 0  # a fresh change is left to its own worker for half a minute
+    AppointmentHistory.objects.filter(pk=history.pk).update(at=timezone.now() - datetime.timedelta(minutes=1))
+    assert notify_pending() == 1 and notify_pending() == 0 and not notify(history.pk)
+    assert OutboxMessage.objects.exclude(channel="national.schedule").count() == 5
