@@ -239,6 +239,10 @@ def schedule_save(*, actor, schedule: Schedule, services, hours: list[WeekdayHou
     """Create or change a clinician's weekly template and bring its future slots in line with it (DSM39-4.5);
     the change is pushed to the national schedule service (DSM80-8)."""
     _require_schedule_manager(actor, schedule.department)
+    if schedule.pk and Schedule.objects.filter(pk=schedule.pk).exclude(clinician_id=schedule.clinician_id).exists():
+        raise ValidationError(
+            {"clinician": _("A schedule keeps its clinician: end this one and create a schedule for the other.")}
+        )
     if schedule.site_id and schedule.site.department_id != schedule.department_id:
         raise ValidationError({"site": _("This site belongs to another department.")})
     if not hours:

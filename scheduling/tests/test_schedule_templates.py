@@ -137,6 +137,18 @@ def test_a_clinician_is_never_due_in_two_places_at_once(desk):
 
 
 @pytest.mark.req("DSM39-4.5")
+@pytest.mark.usefixtures("english")
+def test_a_schedule_keeps_its_clinician(desk, make_user, org):
+    desk.client.post("/scheduling/schedules/new/", form_data(desk.doctor, desk.department, desk.service, WEEKDAYS_9_TO_13))
+    schedule = Schedule.objects.get(clinician=desk.doctor)
+    other = make_user(Role.DOCTOR, department=org.departments[0])
+    data = form_data(other, desk.department, desk.service, WEEKDAYS_9_TO_13)
+    response = desk.client.post(f"/scheduling/schedules/{schedule.uuid}/", data)
+    assert response.status_code == 400 and "keeps its clinician" in response.content.decode()
+    assert Schedule.objects.get(pk=schedule.pk).clinician == desk.doctor
+
+
+@pytest.mark.req("DSM39-4.5")
 @pytest.mark.req("DSM80-8")
 def test_shorter_hours_keep_the_booked_patient_and_ask_for_a_move(desk, org):
     desk.client.post("/scheduling/schedules/new/", form_data(desk.doctor, desk.department, desk.service, WEEKDAYS_9_TO_13))
