@@ -9,6 +9,7 @@ linear however many processes write at once: each entry links to the last commit
 late in a transaction — the lock is held from there to the commit.
 """
 
+import contextlib
 import json
 from collections.abc import Iterable, Mapping
 
@@ -82,30 +83,55 @@ def _insert(cursor, entries: list[AuditEntry]) -> None:
         )
 
 
+def _link(cursor, entries: list[AuditEntry]) -> None:
+    """Give the entries their ids and hashes after the last committed entry. The caller has sent the
+    chain lock and then `_link_sql()` as two statements: the second's snapshot is taken after the lock
+    is granted, so it sees the previous writer's commit."""
+    rows = cursor.fetchall()
+    ids = sorted(entry_id for entry_id, _ in rows)
+    prev_hash = rows[0][1] or GENESIS
+    now = timezone.now()
+    for entry, entry_id in zip(entries, ids, strict=True):
+        entry.id, entry.created_at, entry.prev_hash = entry_id, now, prev_hash
+        values = {name: getattr(entry, name) for name in CHAIN_FIELDS}
+        entry.hash = prev_hash = entry_hash(entry.prev_hash, values)
+
+
+def _link_sql() -> str:
+    table = AuditEntry._meta.db_table
+    return (
+        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"  # noqa: S608 - the model's table
+        f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1) FROM generate_series(1, %s)"
+    )
+
+
 def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
+    """Two round trips: the lock and the link (BEGIN too, for a read outside any transaction), then the
+    INSERT (and COMMIT). A journaled read costs little more than that. Inside the caller's transaction
+    the entries commit, or not, with what they describe; an error fails the caller's transaction."""
     if not entries:
         return entries
-    table = AuditEntry._meta.db_table
-    # No savepoint: a journal write that fails must fail the whole operation it belongs to anyway.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # One round trip (a psycopg pipeline) but two statements: the second takes its snapshot after
-        # the lock is granted, so it sees the previous writer's commit.
-        with connection.connection.pipeline():
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-            cursor.execute(
-                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"  # noqa: S608 - the model's table
-                f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1) FROM generate_series(1, %s)",
-                [len(entries)],
-            )
-        rows = cursor.fetchall()
-        ids = sorted(entry_id for entry_id, _ in rows)
-        prev_hash = rows[0][1] or GENESIS
-        now = timezone.now()
-        for entry, entry_id in zip(entries, ids, strict=True):
-            entry.id, entry.created_at, entry.prev_hash = entry_id, now, prev_hash
-            values = {name: getattr(entry, name) for name in CHAIN_FIELDS}
-            entry.hash = prev_hash = entry_hash(entry.prev_hash, values)
-        _insert(cursor, entries)
+    own_transaction = not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        raw = connection.connection  # the psycopg connection, open now
+        try:
+            with raw.pipeline():
+                if own_transaction:
+                    cursor.execute("BEGIN")
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+                cursor.execute(_link_sql(), [len(entries)])
+            _link(cursor, entries)
+            with raw.pipeline():
+                _insert(cursor, entries)
+                if own_transaction:
+                    cursor.execute("COMMIT")
+        except BaseException:
+            if own_transaction:
+                with contextlib.suppress(Exception):  # a lost connection: the error raised below says why
+                    cursor.execute("ROLLBACK")
+            else:
+                transaction.set_rollback(True)
+            raise
     for entry in entries:
         entry._state.adding, entry._state.db = False, connection.alias
     return entries
