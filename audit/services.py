@@ -106,29 +106,30 @@ def _link_sql() -> str:
 
 
 def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Two round trips: the lock and the link (BEGIN too, for a read outside any transaction), then the
-    INSERT (and COMMIT). A journaled read costs little more than that. Inside the caller's transaction
-    the entries commit, or not, with what they describe; an error fails the caller's transaction."""
+    """Two round trips: the chain lock and the link (with BEGIN, for a read outside any transaction),
+    then the INSERT (with COMMIT). Inside the caller's transaction the entries commit, or not, with
+    what they describe; an error fails the caller's transaction."""
     if not entries:
         return entries
     own_transaction = not connection.in_atomic_block
-    with connection.cursor() as cursor:
+    # The pipelines raise the driver's own errors as they sync: wrap them into Django's, as its cursor does.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = connection.connection  # the psycopg connection, open now
         try:
             with raw.pipeline():
                 if own_transaction:
-                    cursor.execute("BEGIN")
+                    raw.execute("BEGIN")
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
                 cursor.execute(_link_sql(), [len(entries)])
             _link(cursor, entries)
             with raw.pipeline():
                 _insert(cursor, entries)
                 if own_transaction:
-                    cursor.execute("COMMIT")
+                    raw.execute("COMMIT")
         except BaseException:
             if own_transaction:
                 with contextlib.suppress(Exception):  # a lost connection: the error raised below says why
-                    cursor.execute("ROLLBACK")
+                    raw.execute("ROLLBACK")
             else:
                 transaction.set_rollback(True)
             raise

@@ -171,6 +171,49 @@ def test_eight_threads_writing_at_once_leave_a_valid_linear_chain(org, make_user
     assert report.ok and report.checked == 8 * per_thread
 
 
+@pytest.mark.req("DSM80-22.5")
+@pytest.mark.django_db(transaction=True)
+def test_reads_journaled_outside_any_transaction_keep_the_chain_linear(org, make_user):
+    """A read's entry is a transaction of its own; single entries and batches from 8 threads at once
+    leave one valid chain."""
+    doctor = make_user("doctor")
+    patients = PatientFactory.create_batch(3, organisation=org.organisation)
+    errors = []
+
+    def write():
+        try:
+            for n in range(60):
+                if n % 20 == 0:
+                    record_many(actor=doctor, action="view", entries=[{"patient": p, "obj": p} for p in patients])
+                else:
+                    entry = record(actor=doctor, action="view", patient=patients[0], fields={"note": "Қарау"})
+                    assert entry.pk and len(entry.hash) == 64
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    report = chain_verify()
+    assert report.ok and report.checked == 8 * (57 + 3 * 3)
+    assert connection.get_autocommit() and not connection.in_atomic_block
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_whose_entry_fails_is_refused_and_leaves_no_transaction_open(make_user):
+    doctor, patient = make_user("doctor"), PatientFactory()
+    with pytest.raises(DatabaseError):
+        record(actor=doctor, action="view", patient=patient, reason="x", fields={"bad": "\x00"})  # NUL: refused
+    assert not AuditEntry.objects.exists()  # and the connection works on, outside any transaction
+    record(actor=doctor, action="view", patient=patient)
+    assert chain_verify().ok and AuditEntry.objects.count() == 1
+
+
 def test_a_failed_journal_write_fails_the_whole_operation(make_user, monkeypatch):
     from accounts.models import EmergencyAccess
     from accounts.services import emergency_access_grant
