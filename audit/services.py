@@ -12,6 +12,7 @@ late in a transaction — the lock is held from there to the commit.
 import contextlib
 import json
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -68,17 +69,23 @@ def _entry(*, actor, action, patient=None, obj=None, fields=None, reason="", cou
     )
 
 
+@cache
+def _insert_sql(rows: int) -> str:
+    fields = AuditEntry._meta.concrete_fields
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    return f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
+
+
 def _insert(cursor, entries: list[AuditEntry]) -> None:
     """INSERT the entries as they are, in batches within PostgreSQL's limit on parameters: the one write
     that every read of a chart pays for, so it skips the ORM's bulk_create machinery."""
     fields = AuditEntry._meta.concrete_fields
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_batch = 65535 // len(fields)
     for start in range(0, len(entries), per_batch):
         batch = entries[start : start + per_batch]
         cursor.execute(
-            f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES {', '.join([row] * len(batch))}",  # noqa: S608
+            _insert_sql(len(batch)),
             [field.get_db_prep_save(getattr(entry, field.attname), connection) for entry in batch for field in fields],
         )
 
@@ -97,6 +104,7 @@ def _link(cursor, entries: list[AuditEntry]) -> None:
         entry.hash = prev_hash = entry_hash(entry.prev_hash, values)
 
 
+@cache
 def _link_sql() -> str:
     table = AuditEntry._meta.db_table
     return (
