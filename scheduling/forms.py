@@ -12,6 +12,11 @@ from .choices import WEEKDAYS, ExceptionKind, ServiceForm
 from .models import Schedule, Service
 from .services import WeekdayHours
 
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 TIME_INPUT = {"widget": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 DATE_INPUT = {"widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -78,7 +83,7 @@ class WeekForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, clinicians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clinician"].queryset = clinicians
-        self.fields["clinician"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["clinician"].label_from_instance = _person
         self._style()
 
     def clean_date(self):
@@ -115,7 +120,7 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
             .order_by("last_name", "first_name")
         )
         self.fields["clinician"].to_field_name = "uuid"
-        self.fields["clinician"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["clinician"].label_from_instance = _person
         self.fields["services"].queryset = Service.objects.filter(is_active=True)
         self.fields["services"].label_from_instance = lambda s: f"{s.code} {s.name} ({s.get_form_display()})"
         if self.instance.pk:  # the choices are keyed by UUID, the instance's values by id

@@ -57,9 +57,16 @@ def _windows(date: datetime.date, rules, exceptions) -> list[tuple[datetime.time
     return windows
 
 
-def _planned(schedule: Schedule, start: datetime.date, end: datetime.date, rules, exceptions) -> dict:
-    """{starts_at: ends_at} of the slots the template gives over [start, end], in the clinic's time zone.
-    `rules` and `exceptions` are the schedule's, already loaded (weekday → rules, date → exceptions)."""
+def planned_slots(schedule: Schedule, start: datetime.date, end: datetime.date) -> dict:
+    """{starts_at: ends_at} of what the schedule's template, holidays and exceptions give over [start, end],
+    in the clinic's time zone. Reads the schedule's rules and exceptions through .all(), so prefetching
+    them (as slots_extend does) makes this free of queries."""
+    rules, exceptions = {}, {}
+    for rule in schedule.rules.all():
+        rules.setdefault(rule.weekday, []).append(rule)
+    for exception in schedule.exceptions.all():
+        if start <= exception.date <= end:
+            exceptions.setdefault(exception.date, []).append(exception)
     zone = timezone.get_default_timezone()
     length = datetime.timedelta(minutes=schedule.slot_minutes)
     planned = {}
@@ -76,35 +83,8 @@ def _planned(schedule: Schedule, start: datetime.date, end: datetime.date, rules
     return planned
 
 
-def _template(schedule: Schedule, start: datetime.date, end: datetime.date) -> dict:
-    rules, exceptions = {}, {}
-    for rule in schedule.rules.all():
-        rules.setdefault(rule.weekday, []).append(rule)
-    for exception in schedule.exceptions.all():
-        if start <= exception.date <= end:
-            exceptions.setdefault(exception.date, []).append(exception)
-    return _planned(schedule, start, end, rules, exceptions)
-
-
 def _slot(schedule: Schedule, starts_at: datetime.datetime, ends_at: datetime.datetime) -> Slot:
     return Slot(schedule=schedule, clinician_id=schedule.clinician_id, starts_at=starts_at, ends_at=ends_at)
-
-
-def slots_generate(*, schedule: Schedule, start: datetime.date, end: datetime.date) -> int:
-    """Create the slots of [start, end] from the template. Idempotent: slots already there are kept
-    (booked ones included). Returns how many were created."""
-    slots = [_slot(schedule, starts_at, ends_at) for starts_at, ends_at in _template(schedule, start, end).items()]
-    with transaction.atomic():
-        before = Slot.objects.filter(schedule=schedule).count()
-        Slot.objects.bulk_create(slots, ignore_conflicts=True, batch_size=2000)
-        created = Slot.objects.filter(schedule=schedule).count() - before
-        if created:
-            national.schedule_changed(
-                schedule=schedule,
-                change="slots_generated",
-                detail={"from": start.isoformat(), "to": end.isoformat(), "slots": created},
-            )
-    return created
 
 
 def horizon() -> tuple[datetime.date, datetime.date]:
@@ -134,7 +114,7 @@ def slots_extend() -> int:
     for schedule in schedules:
         new = [
             _slot(schedule, starts_at, ends_at)
-            for starts_at, ends_at in _template(schedule, start, end).items()
+            for starts_at, ends_at in planned_slots(schedule, start, end).items()
             if (schedule.clinician_id, starts_at) not in taken
         ]
         taken.update((schedule.clinician_id, slot.starts_at) for slot in new)  # two schedules, one clinician
@@ -157,7 +137,7 @@ def _slots_rebuild(schedule: Schedule, start: datetime.date, end: datetime.date)
     has again. A booked slot the template dropped is closed and kept: its patient must be moved by a person.
     Returns counts for the national push."""
     now = timezone.now()
-    planned = {at: until for at, until in _template(schedule, start, end).items() if at > now}
+    planned = {at: until for at, until in planned_slots(schedule, start, end).items() if at > now}
     live = Appointment.objects.filter(slot=OuterRef("pk"), status__in=LIVE_STATUSES)
     existing = list(
         Slot.objects.filter(
@@ -218,9 +198,10 @@ def _check_template(schedule: Schedule, hours: list[WeekdayHours]) -> None:
     others = others.filter(Q(schedule__valid_until__isnull=True) | Q(schedule__valid_until__gte=schedule.valid_from))
     if schedule.valid_until:
         others = others.filter(schedule__valid_from__lte=schedule.valid_until)
+    others = list(others.filter(weekday__in=[item.weekday for item in hours]).select_related("schedule"))
     for item in hours:
-        clash = (
-            others.filter(weekday=item.weekday, start__lt=item.end, end__gt=item.start).select_related("schedule").first()
+        clash = next(
+            (o for o in others if o.weekday == item.weekday and o.start < item.end and o.end > item.start), None
         )
         if clash is not None:
             raise ValidationError(

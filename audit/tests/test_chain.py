@@ -145,60 +145,58 @@ def test_a_bulk_operation_is_journaled_in_one_chained_batch(make_user):
     assert chain_verify().ok
 
 
-@pytest.mark.django_db(transaction=True)
-def test_eight_threads_writing_at_once_leave_a_valid_linear_chain(org, make_user):
-    doctor = make_user("doctor")
-    patient = PatientFactory(organisation=org.organisation)
-    per_thread, errors = 150, []
+def in_eight_threads(write) -> list[Exception]:
+    """Run `write` in 8 threads at once, each on its own connection; the errors they raised."""
+    errors = []
 
-    def write():
+    def run():
         try:
-            for _ in range(per_thread):
-                with transaction.atomic():
-                    record(actor=doctor, action="view", patient=patient)
-        except Exception as error:  # noqa: BLE001 - reported below
+            write()
+        except Exception as error:  # noqa: BLE001 - returned to the test
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=write) for _ in range(8)]
+    threads = [threading.Thread(target=run) for _ in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == []
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_eight_threads_writing_at_once_leave_a_valid_linear_chain(org, make_user):
+    doctor = make_user("doctor")
+    patient = PatientFactory(organisation=org.organisation)
+    per_thread = 150
+
+    def write():
+        for _ in range(per_thread):
+            with transaction.atomic():
+                record(actor=doctor, action="view", patient=patient)
+
+    assert in_eight_threads(write) == []
     report = chain_verify()
     assert report.ok and report.checked == 8 * per_thread
 
 
-@pytest.mark.req("DSM80-22.5")
 @pytest.mark.django_db(transaction=True)
 def test_reads_journaled_outside_any_transaction_keep_the_chain_linear(org, make_user):
     """A read's entry is a transaction of its own; single entries and batches from 8 threads at once
     leave one valid chain."""
     doctor = make_user("doctor")
     patients = PatientFactory.create_batch(3, organisation=org.organisation)
-    errors = []
 
     def write():
-        try:
-            for n in range(60):
-                if n % 20 == 0:
-                    record_many(actor=doctor, action="view", entries=[{"patient": p, "obj": p} for p in patients])
-                else:
-                    entry = record(actor=doctor, action="view", patient=patients[0], fields={"note": "Қарау"})
-                    assert entry.pk and len(entry.hash) == 64
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        for n in range(60):
+            if n % 20 == 0:
+                record_many(actor=doctor, action="view", entries=[{"patient": p, "obj": p} for p in patients])
+            else:
+                entry = record(actor=doctor, action="view", patient=patients[0], fields={"note": "Қарау"})
+                assert entry.pk and len(entry.hash) == 64
 
-    threads = [threading.Thread(target=write) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert in_eight_threads(write) == []
     report = chain_verify()
     assert report.ok and report.checked == 8 * (57 + 3 * 3)
     assert connection.get_autocommit() and not connection.in_atomic_block
