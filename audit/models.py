@@ -29,18 +29,39 @@ class AuditEntry(models.Model):
     id = models.BigAutoField(primary_key=True)
     created_at = models.DateTimeField(_("time"), db_index=True)
     # The foreign keys' lookups use the (column, -id) indexes below; single-column ones would only slow
-    # every append.
+    # every append. No database constraints either: checking one locks the row it points to, so every
+    # journaled read of a chart would write a lock onto the patient's row (a MultiXact when two clinicians
+    # read at once). The journal names its people by value as well (actor_name, actor_role), and the
+    # ORM's PROTECT still refuses to delete anyone the journal mentions.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     actor_name = models.CharField(_("user"), max_length=300, blank=True)
     actor_role = models.CharField(_("role"), max_length=300, blank=True)
     organisation = models.ForeignKey(
-        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     action = models.CharField(_("action"), max_length=32, choices=AuditAction.choices)
     patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+        "patients.Patient",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)

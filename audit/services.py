@@ -11,9 +11,11 @@ late in a transaction — the lock is held from there to the commit.
 
 import contextlib
 import json
+import time
 from collections.abc import Iterable, Mapping
 from functools import cache
 
+import psycopg
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -77,24 +79,20 @@ def _insert_sql(rows: int) -> str:
     return f"INSERT INTO {AuditEntry._meta.db_table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608
 
 
-def _insert(cursor, entries: list[AuditEntry]) -> None:
-    """INSERT the entries as they are, in batches within PostgreSQL's limit on parameters: the one write
-    that every read of a chart pays for, so it skips the ORM's bulk_create machinery."""
-    fields = AuditEntry._meta.concrete_fields
-    per_batch = 65535 // len(fields)
-    for start in range(0, len(entries), per_batch):
-        batch = entries[start : start + per_batch]
-        cursor.execute(
-            _insert_sql(len(batch)),
-            [field.get_db_prep_save(getattr(entry, field.attname), connection) for entry in batch for field in fields],
-        )
+@cache
+def _link_sql(rows: int) -> str:
+    """The chain lock, then as many new ids as entries and the last committed hash. Two statements: the
+    second's snapshot is taken after the lock is granted, so it sees the previous writer's commit."""
+    table = AuditEntry._meta.db_table
+    return (
+        f"SELECT pg_advisory_xact_lock({CHAIN_LOCK});"  # noqa: S608 - the model's table and integers
+        f" SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"
+        f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1) FROM generate_series(1, {int(rows)})"
+    )
 
 
-def _link(cursor, entries: list[AuditEntry]) -> None:
-    """Give the entries their ids and hashes after the last committed entry. The caller has sent the
-    chain lock and then `_link_sql()` as two statements: the second's snapshot is taken after the lock
-    is granted, so it sees the previous writer's commit."""
-    rows = cursor.fetchall()
+def _link(rows: list[tuple[int, str | None]], entries: list[AuditEntry]) -> None:
+    """Give the entries their ids and hashes after the last committed entry."""
     ids = sorted(entry_id for entry_id, _ in rows)
     prev_hash = rows[0][1] or GENESIS
     now = timezone.now()
@@ -104,36 +102,47 @@ def _link(cursor, entries: list[AuditEntry]) -> None:
         entry.hash = prev_hash = entry_hash(entry.prev_hash, values)
 
 
-@cache
-def _link_sql() -> str:
-    table = AuditEntry._meta.db_table
-    return (
-        f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')),"  # noqa: S608 - the model's table
-        f" (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1) FROM generate_series(1, %s)"
-    )
+def _insert_batches(entries: list[AuditEntry]) -> list[tuple[str, list]]:
+    """The INSERT statements for the entries, in batches of a bounded size."""
+    fields = AuditEntry._meta.concrete_fields
+    per_batch = 65535 // len(fields)
+    return [
+        (
+            _insert_sql(len(batch)),
+            [field.get_db_prep_save(getattr(entry, field.attname), connection) for entry in batch for field in fields],
+        )
+        for batch in (entries[start : start + per_batch] for start in range(0, len(entries), per_batch))
+    ]
+
+
+def _execute(cursor, sql: str, params: list | None = None) -> None:
+    """Run one round trip, logged like Django's own queries so that query counts and debug tools see it."""
+    started = time.monotonic()
+    cursor.execute(sql, params)
+    if connection.queries_logged:
+        connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
 
 
 def _append(entries: list[AuditEntry]) -> list[AuditEntry]:
-    """Two round trips: the chain lock and the link (with BEGIN, for a read outside any transaction),
-    then the INSERT (with COMMIT). Inside the caller's transaction the entries commit, or not, with
-    what they describe; an error fails the caller's transaction."""
+    """Two round trips, each a simple-protocol batch of statements: BEGIN (for a read outside any
+    transaction), the chain lock and the link; then the INSERT and COMMIT. This is the write every
+    journaled read pays for, so it skips the ORM and the driver's extended protocol. Inside the caller's
+    transaction the entries commit, or not, with what they describe; an error fails that transaction."""
     if not entries:
         return entries
     own_transaction = not connection.in_atomic_block
-    # The pipelines raise the driver's own errors as they sync: wrap them into Django's, as its cursor does.
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        raw = connection.connection  # the psycopg connection, open now
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.wrap_database_errors, psycopg.ClientCursor(raw) as cursor:
         try:
-            with raw.pipeline():
-                if own_transaction:
-                    raw.execute("BEGIN")
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-                cursor.execute(_link_sql(), [len(entries)])
-            _link(cursor, entries)
-            with raw.pipeline():
-                _insert(cursor, entries)
-                if own_transaction:
-                    raw.execute("COMMIT")
+            _execute(cursor, ("BEGIN; " if own_transaction else "") + _link_sql(len(entries)))
+            while cursor.nextset():
+                pass
+            _link(cursor.fetchall(), entries)
+            batches = _insert_batches(entries)
+            for number, (sql, params) in enumerate(batches, start=1):
+                last = number == len(batches)
+                _execute(cursor, sql + ("; COMMIT" if own_transaction and last else ""), params)
         except BaseException:
             if own_transaction:
                 with contextlib.suppress(Exception):  # a lost connection: the error raised below says why
