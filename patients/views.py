@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import patients_visible_to, require_patient_access
 
 from . import selectors, services
+from .chart import chart_links
 from .choices import ConsentStatus, Sex
 from .consents import consent_required
 from .forms import (
@@ -244,6 +245,7 @@ def patient_detail(request, uuid):
             "representatives": patient.legal_representatives.all(),
             "merged_records": patient.merged_records.all(),
             "card_languages": CardLanguageForm.base_fields["language"].choices,
+            "chart_links": chart_links(request.user),
         },
     )
 

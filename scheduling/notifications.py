@@ -175,3 +175,11 @@ def _fan_out(appointment, event: str, *, change: str, previous_start=None) -> No
             outgoing.append({"channel": "email", "idempotency_key": f"{key}-email", "patient": patient, "payload": email})
     Notification.objects.bulk_create(in_app)
     outbox_enqueue_many(outgoing)
+
+
+def in_app_notify(*, users, subject: str, body: str) -> None:
+    """In-app messages for users about anything else (a monitoring alert, a clinician's message), written in
+    the caller's transaction; the bell in the header shows them."""
+    Notification.objects.bulk_create(
+        [Notification(recipient=user, subject=subject, body=body) for user in users if user is not None]
+    )

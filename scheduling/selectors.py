@@ -40,6 +40,7 @@ class GridCell:
     is_blocked: bool
     appointment_uuid: object = None
     patient_name: str = ""
+    patient_id: int | None = None
     href: str = ""  # set by the view: the appointment, or booking the free slot
 
     @property
@@ -57,10 +58,10 @@ def _cells(slots: QuerySet[Slot], *, clinician_ids, start, end) -> list[tuple[in
     """(clinician id, local date, cell) of the slots in time order, with their live appointments: two
     queries whatever the size."""
     booked = {
-        slot_id: (uuid, name)
-        for slot_id, uuid, name in Appointment.objects.filter(
+        slot_id: (uuid, name, patient_id)
+        for slot_id, uuid, name, patient_id in Appointment.objects.filter(
             clinician_id__in=clinician_ids, starts_at__gte=start, starts_at__lt=end, status__in=LIVE_STATUSES
-        ).values_list("slot_id", "uuid", "patient_name")
+        ).values_list("slot_id", "uuid", "patient_name", "patient_id")
     }
     zone = timezone.get_default_timezone()
     cells = []
@@ -68,8 +69,8 @@ def _cells(slots: QuerySet[Slot], *, clinician_ids, start, end) -> list[tuple[in
         "pk", "uuid", "clinician_id", "starts_at", "is_blocked"
     ).order_by("starts_at"):
         local = starts_at.astimezone(zone)
-        appointment_uuid, name = booked.get(pk, (None, ""))
-        cell = GridCell(uuid, local.strftime("%H:%M"), is_blocked, appointment_uuid, name)
+        appointment_uuid, name, patient_id = booked.get(pk, (None, "", None))
+        cell = GridCell(uuid, local.strftime("%H:%M"), is_blocked, appointment_uuid, name, patient_id=patient_id)
         cells.append((clinician_id, local.date(), cell))
     return cells
 

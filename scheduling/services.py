@@ -543,3 +543,11 @@ def encounter_open(*, actor, appointment: Appointment | None = None, patient=Non
     )
     security_event(event="emergency_visit", user=actor, details={"patient": patient.pk, "reason": reason}, flagged=True)
     return encounter
+
+
+def grid_viewed(*, actor, cells, part: str, **shown) -> None:
+    """A day or week grid shows booked patients' names: one entry per view that names every patient shown,
+    rather than a row per patient each time a registrar refreshes a department's day."""
+    patient_ids = sorted({cell.patient_id for cell in cells if cell.patient_id})
+    if patient_ids:
+        record(actor=actor, action=AuditAction.VIEW, fields={"part": part, **shown, "patients": patient_ids})

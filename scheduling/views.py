@@ -105,7 +105,10 @@ def day(request):
             )
     for_patient = _uuid_or_blank(request.GET.get("patient", ""))  # booking from a patient's page
     can_book = request.user.has_perm("scheduling.add_appointment")
-    _link_cells((cell for row in rows for cell in row.cells), can_book=can_book, for_patient=for_patient)
+    cells = [cell for row in rows for cell in row.cells]
+    _link_cells(cells, can_book=can_book, for_patient=for_patient)
+    if chosen is not None:
+        services.grid_viewed(actor=request.user, cells=cells, part="day_grid", department=chosen.code, date=date)
     template = "scheduling/partials/_day_grid.html" if request.htmx else "scheduling/day.html"
     return render(
         request,
@@ -127,7 +130,11 @@ def week(request):
     if form.is_bound and form.is_valid():
         days = selectors.week_grid(clinician=form.cleaned_data["clinician"], date=form.cleaned_data["date"])
     can_book = request.user.has_perm("scheduling.add_appointment")
-    _link_cells((cell for day in days for cell in day.cells), can_book=can_book)
+    cells = [cell for day in days for cell in day.cells]
+    _link_cells(cells, can_book=can_book)
+    if days:
+        clinician, date = form.cleaned_data["clinician"], form.cleaned_data["date"]
+        services.grid_viewed(actor=request.user, cells=cells, part="week_grid", clinician=str(clinician.uuid), date=date)
     return render(
         request,
         "scheduling/week.html",

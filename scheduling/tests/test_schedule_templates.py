@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import DepartmentFactory, OrganisationFactory
+from audit.models import AuditEntry
 from integrations.models import OutboxMessage
 from patients.tests.factories import PatientFactory
 from scheduling.models import Schedule, ScheduleException, Slot
@@ -275,6 +276,7 @@ def test_a_clinician_sees_their_own_week_and_the_front_desk_anyone_s(desk, org, 
     assert [d.date.weekday() for d in days] == list(range(7)) and days[0].date == monday
     assert len(days[0].cells) == 16 and days[0].cells[0].patient_name == patient.full_name
     assert days[5].cells == [] and days[6].cells == []
+    assert AuditEntry.objects.latest("id").fields["patients"] == [patient.pk]  # whose names the week showed
 
     force_login_verified(client, desk.doctor)
     own = client.get("/scheduling/week/", {"date": monday.isoformat()})

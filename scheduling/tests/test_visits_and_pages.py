@@ -107,3 +107,19 @@ def test_the_day_grid_takes_a_bounded_number_of_queries_for_thirty_clinicians(
 def test_a_malformed_grid_date_is_a_message_not_an_error(client_as):
     response = client_as("registrar").get(reverse("scheduling:day"), {"date": "31.02.2026"})
     assert response.status_code == 400 and response.context["form"].errors["date"]
+
+
+@pytest.mark.req("DSM80-22.5")
+def test_viewing_a_day_grid_that_names_patients_is_journaled_once_with_each_patient(booked, client_as, org):
+    _registrar, _doctor, _schedule, patient, _appointment = booked
+    client = client_as("registrar")
+    before = AuditEntry.objects.count()
+    grid = client.get(reverse("scheduling:day"), {"date": tomorrow_at(9).date(), "department": org.departments[0].uuid})
+    assert patient.last_name in grid.content.decode()
+    entry = AuditEntry.objects.latest("id")
+    assert AuditEntry.objects.count() == before + 1
+    assert entry.action == "view" and entry.fields["part"] == "day_grid" and entry.fields["patients"] == [patient.pk]
+    assert entry.fields["department"] == org.departments[0].code
+
+    empty_day = client.get(reverse("scheduling:day"), {"date": "2030-01-01", "department": org.departments[0].uuid})
+    assert empty_day.status_code == 200 and AuditEntry.objects.count() == before + 1  # nobody shown, nothing read
