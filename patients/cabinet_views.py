@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from mis.pages import requires
+
 from . import services
 from .cabinet import cabinet_context, cabinet_patient, cabinet_switch
 from .forms import SignUpCodeForm, SignUpForm
-from .views import requires
 
 SIGN_UP_SESSION_KEY = "patients_sign_up_code"
 

@@ -31,7 +31,5 @@ def register_chart_link(link: ChartLink) -> None:
 def chart_links(user) -> list[ChartLink]:
     """The links this user's roles allow, in their order."""
     return [
-        link
-        for link in sorted(_links.values(), key=lambda link: (link.order, link.key))
-        if user.has_perm(link.permission)
+        link for link in sorted(_links.values(), key=lambda link: (link.order, link.key)) if user.has_perm(link.permission)
     ]

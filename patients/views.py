@@ -1,19 +1,18 @@
 """Registration pages for registrars and the patient detail page for staff (DSM39-4.4, DSM80-11)."""
 
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.access import patients_visible_to, require_patient_access
+from accounts.choices import AccessLevel
+from mis.pages import form_errors, requires
 
 from . import selectors, services
 from .chart import chart_links
@@ -34,39 +33,18 @@ from .registry import RegistryError, RegistryPerson, registry_differences, regis
 REGISTRY_SESSION_KEY = "patients_registry_person"
 
 
-def requires(permission: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if not request.user.has_perm(permission):
-                raise PermissionDenied(_("Your roles do not allow this page."))
-            return view(request, *args, **kwargs)
-
-        return never_cache(wrapped)
-
-    return decorator
-
-
-def _staff_patient(request, uuid) -> Patient:
-    """The patient, when the user may see them (404 otherwise), with the access check every read makes."""
+def staff_patient(request, uuid, level: str = AccessLevel.DEMOGRAPHICS) -> Patient:
+    """The patient, when the user may see them (404 otherwise), with the access check every read makes:
+    403 when the user's access to them is below `level`. Every app's per-patient staff page starts here."""
     patient = get_object_or_404(selectors.patient_for_staff(request.user, uuid))
-    require_patient_access(request.user, patient)
+    require_patient_access(request.user, patient, level)
     return patient
 
 
-def _consent_block(request, patient):
+def consent_block(request, patient):
     """The consent page when the organisation has no granted consent to open this record, else None."""
     consent = consent_required(request.user, patient)
     return None if consent is None else _consent_page(request, patient, consent)
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- Search -----------------------------------------------------------------------------------------
@@ -179,7 +157,7 @@ def _patient_form_page(request, *, patient: Patient | None):
                     )
                     messages.success(request, _("The changes are saved."))
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors(form, error)
             else:
                 request.session.pop(REGISTRY_SESSION_KEY, None)
                 return redirect("patients:detail", uuid=patient.uuid)
@@ -211,8 +189,8 @@ def patient_create(request):
 
 @requires("patients.change_patient")
 def patient_edit(request, uuid):
-    patient = _staff_patient(request, uuid)
-    if blocked := _consent_block(request, patient):
+    patient = staff_patient(request, uuid)
+    if blocked := consent_block(request, patient):
         return blocked
     if not patient.is_active:
         messages.error(request, _("This record was merged into another one and cannot be changed."))
@@ -232,8 +210,8 @@ def _consent_page(request, patient, consent):
 
 @requires("patients.view_patient")
 def patient_detail(request, uuid):
-    patient = _staff_patient(request, uuid)
-    if blocked := _consent_block(request, patient):
+    patient = staff_patient(request, uuid)
+    if blocked := consent_block(request, patient):
         return blocked
     services.patient_viewed(actor=request.user, patient=patient)
     return render(
@@ -253,7 +231,7 @@ def patient_detail(request, uuid):
 @require_POST
 @requires("patients.view_patient")
 def consent_check(request, uuid):
-    patient = _staff_patient(request, uuid)
+    patient = staff_patient(request, uuid)
     consent = consent_required(request.user, patient, recheck=True)
     if consent is None:
         return redirect("patients:detail", uuid=patient.uuid)
@@ -262,15 +240,15 @@ def consent_check(request, uuid):
 
 @requires("patients.change_patient")
 def representative_add(request, uuid):
-    patient = _staff_patient(request, uuid)
-    if blocked := _consent_block(request, patient):
+    patient = staff_patient(request, uuid)
+    if blocked := consent_block(request, patient):
         return blocked
     form = RepresentativeForm(request.POST if request.method == "POST" else None, patient=patient)
     if request.method == "POST" and form.is_valid():
         try:
             services.representative_add(actor=request.user, patient=patient, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The representative is added."))
             return redirect("patients:detail", uuid=patient.uuid)
@@ -279,8 +257,8 @@ def representative_add(request, uuid):
 
 @requires("patients.change_patient")
 def patient_merge(request, uuid):
-    patient = _staff_patient(request, uuid)
-    if blocked := _consent_block(request, patient):
+    patient = staff_patient(request, uuid)
+    if blocked := consent_block(request, patient):
         return blocked
     candidates = merge_candidates(patient, patients_visible_to(request.user))
     form = MergeForm(request.POST if request.method == "POST" else None, candidates=candidates)
@@ -290,7 +268,7 @@ def patient_merge(request, uuid):
         try:
             services.patient_merge(actor=request.user, keep=patient, duplicate=duplicate, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The duplicate is merged into this record."))
             return redirect("patients:detail", uuid=patient.uuid)
@@ -302,9 +280,9 @@ def registration_card(request, uuid):
     """The registration card as a PDF, in the patient's language or the one asked for (kk or ru)."""
     from weasyprint import HTML
 
-    patient = _staff_patient(request, uuid)
+    patient = staff_patient(request, uuid)
     choice = CardLanguageForm(request.GET)
-    if blocked := _consent_block(request, patient):
+    if blocked := consent_block(request, patient):
         return blocked
     language = (choice.cleaned_data.get("language") if choice.is_valid() else "") or patient.preferred_language
     with translation.override(language):
@@ -328,7 +306,7 @@ def registration_card(request, uuid):
 @require_POST
 @requires("patients.change_patient")
 def patient_invite(request, uuid):
-    patient = _staff_patient(request, uuid)
+    patient = staff_patient(request, uuid)
     try:
         services.patient_invite(actor=request.user, patient=patient, base_url=request.build_absolute_uri("/"))
     except ValidationError as error:

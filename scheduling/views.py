@@ -2,11 +2,10 @@
 notifications. Thin: the rules are in services and selectors."""
 
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import can_access_patient, patients_visible_to
 from accounts.models import Department
 from accounts.permissions import administered_organisations
+from mis.pages import form_errors, requires
 from patients.cabinet import cabinet_context, cabinet_patient
 from patients.models import Patient
 
@@ -32,28 +32,6 @@ from .forms import (
     hours_formset,
 )
 from .models import Appointment, Notification, Schedule, Service, Slot
-
-
-def requires(permission: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(request, *args, **kwargs):
-            if permission and not request.user.has_perm(permission):
-                raise PermissionDenied(_("Your roles do not allow this page."))
-            return view(request, *args, **kwargs)
-
-        return never_cache(wrapped)
-
-    return decorator
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _uuid_or_blank(value: str) -> str:
@@ -172,7 +150,7 @@ def book(request, slot_uuid):
                     actor=request.user, patient=patient, slot=slot, service=form.cleaned_data["service"]
                 )
             except ValidationError as error:
-                _errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Booked: %(name)s.") % {"name": appointment})
                 return redirect("scheduling:appointment", uuid=appointment.uuid)
@@ -219,7 +197,7 @@ def appointment_move(request, uuid):
                     actor=request.user, appointment=appointment, slot=slot, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as error:
-                _errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("The appointment is moved."))
                 return redirect(_after_change(request, appointment))
@@ -304,7 +282,7 @@ def schedule_edit(request, uuid=None):
                 hours=_hours(hours),
             )
         except ValidationError as error:
-            _errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(
                 request,
@@ -324,7 +302,7 @@ def schedule_exception_add(request, uuid):
         try:
             services.schedule_exception_add(actor=request.user, schedule=schedule, **form.cleaned_data)
         except ValidationError as error:
-            _errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The exception is added; the day's times follow it."))
             return redirect("scheduling:schedule_edit", uuid=schedule.uuid)
@@ -365,7 +343,7 @@ def emergency_visit(request, patient_uuid):
                 actor=request.user, patient=patient, emergency_reason=form.cleaned_data["emergency_reason"]
             )
         except ValidationError as error:
-            _errors(form, error)
+            form_errors(form, error)
         else:
             messages.warning(request, _("An emergency visit is open without an appointment; it is journaled."))
             return redirect("patients:detail", uuid=patient.uuid)

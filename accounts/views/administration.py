@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from mis.pages import form_errors
+
 from .. import selectors, services
 from ..forms import (
     BanForm,
@@ -50,14 +52,6 @@ manage_users = _requires(can_manage_users)
 manage_roles = _requires(can_manage_roles)
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def _managed_user(request, uuid):
     return get_object_or_404(users_visible_to(request.user).select_related("organisation"), uuid=uuid)
 
@@ -91,7 +85,7 @@ def user_create(request):
                 **fields,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             request.session[INITIAL_PASSWORD_SESSION_KEY] = {"user": str(user.uuid), "password": password}
             messages.success(request, _("The user has been created."))
@@ -109,7 +103,7 @@ def user_detail(request, uuid):
         try:
             services.user_update(actor=request.user, user=user, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("accounts:user_detail", uuid=user.uuid)
@@ -146,7 +140,7 @@ def user_roles(request, uuid):
                 site=site,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The role has been given."))
             return redirect("accounts:user_roles", uuid=user.uuid)
@@ -279,7 +273,7 @@ def user_ban(request, uuid):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The user is banned."))
             return redirect("accounts:user_detail", uuid=user.uuid)
@@ -456,7 +450,7 @@ def role_create(request):
         try:
             role = services.role_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The role has been created."))
             return redirect("accounts:role_edit", pk=role.pk)
@@ -482,7 +476,7 @@ def role_edit(request, pk):
         try:
             services.role_update(actor=request.user, role=role, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("The role has been saved."))
             return redirect("accounts:role_edit", pk=role.pk)

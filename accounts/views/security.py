@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from mis import request_context
+from mis.pages import form_errors
 
 from .. import selectors, services
 from ..access import can_access_patient
@@ -25,7 +26,7 @@ from ..permissions import (
     can_use_emergency_access,
     can_view_security_events,
 )
-from .administration import _apply_errors, _requires
+from .administration import _requires
 from .common import posted
 
 view_security_events = _requires(can_view_security_events)
@@ -101,7 +102,7 @@ def trusted_networks(request):
                 return redirect(f"{request.path}?organisation={organisation.uuid}")
         except ValidationError as error:
             if request.POST.get("action") == "add":
-                _apply_errors(form, error)
+                form_errors(form, error)
             else:
                 switch_error = error.messages[0]
     return render(
@@ -165,7 +166,7 @@ def emergency_access(request, uuid):
         try:
             grant = services.emergency_access_grant(actor=request.user, patient=patient, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors(form, error)
         else:
             messages.warning(
                 request,
