@@ -1,5 +1,8 @@
 """Settings for the test suite: real PostgreSQL and Redis, fast password hashing."""
 
+import atexit
+import shutil
+import tempfile
 import uuid
 
 from .base import *  # noqa: F403
@@ -12,6 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded files of this run go to a folder of its own, never into the development data.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="mis-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 ACCOUNT_RATE_LIMITS = False
