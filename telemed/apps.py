@@ -1,7 +1,30 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mis.navigation import NavItem
+
 
 class TelemedConfig(AppConfig):
     name = "telemed"
     verbose_name = _("Telemed")
+    nav_items = (NavItem(_("Remote sessions"), "telemed:my_sessions", "telemed.conduct_remote_session", order=25),)
+
+    def ready(self) -> None:
+        from django.db.models import Q
+
+        from accounts.access import register_patient_relation
+        from patients.cabinet import CabinetSection, register_section
+        from patients.chart import ChartLink, register_chart_link
+
+        from .choices import LIVE_SESSION_STATUSES
+
+        # The clinician of a live remote session treats the patient (DSM80-10), at their own role's level.
+        register_patient_relation(
+            "remote_session",
+            lambda user: Q(remote_sessions__clinician=user, remote_sessions__status__in=list(LIVE_SESSION_STATUSES)),
+        )
+        register_chart_link(
+            ChartLink("telemed", _("Remote care"), "telemed:patient_telemed", "telemed.conduct_remote_session", 40)
+        )
+        register_section(CabinetSection("remote_sessions", _("Remote sessions"), "telemed:my_remote_sessions", 30))
+        register_section(CabinetSection("messages", _("Messages from clinicians"), "telemed:my_messages", 60))

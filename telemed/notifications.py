@@ -1,0 +1,110 @@
+"""Who hears of a clinician's message or a session's change, in their own language.
+
+A clinician's message reaches the patient and their legal representatives with cabinet accounts: in
+the app, and by SMS and e-mail through the outbox, in the writing transaction. The SMS and e-mail only
+say that a message is waiting in the personal cabinet: its text is medical data and stays there.
+"""
+
+from dataclasses import dataclass
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from integrations.services import outbox_enqueue_many
+from scheduling.notifications import in_app_notify
+
+
+@dataclass(frozen=True)
+class Recipient:
+    key: str
+    language: str
+    user: object = None
+    phone: str = ""
+    email: str = ""
+
+
+def patient_side(patient) -> list[Recipient]:
+    """The patient, and each legal representative in force who has a cabinet account."""
+    language = patient.preferred_language or "ru"
+    people = [
+        Recipient(
+            f"patient-{patient.pk}",
+            language,
+            patient.user,
+            patient.phone,
+            patient.email or (patient.user.email if patient.user else ""),
+        )
+    ]
+    today = timezone.localdate()
+    for representative in patient.legal_representatives.all():
+        user = representative.user
+        if user is None or (representative.valid_until and representative.valid_until < today):
+            continue
+        people.append(
+            Recipient(
+                f"representative-{representative.pk}",
+                user.preferred_language or language,
+                user,
+                representative.phone,
+                user.email,
+            )
+        )
+    return people
+
+
+def message_sent(message) -> None:
+    """The in-app notices and the outbox rows for a new clinician's message (DSM39-4.16)."""
+    patient = message.patient
+    outgoing = []
+    for recipient in patient_side(patient):
+        with translation.override(recipient.language):
+            values = {
+                "clinician": message.author.get_full_name(),
+                "patient": patient.full_name,
+                "kind": message.get_kind_display(),
+            }
+            subject = _("A message from your clinician")
+            text = _("%(clinician)s has written to %(patient)s: %(kind)s. Read it in the personal cabinet.") % values
+        if recipient.user is not None:
+            in_app_notify(users=[recipient.user], subject=subject, body=f"{text}\n{message.subject}")
+        key = f"clinician-message-{message.pk}-{recipient.key}"
+        kind = {"type": "clinician_message", "language": recipient.language}
+        if recipient.phone:
+            sms = kind | {"phone": recipient.phone, "text": f"{subject}. {text}"}
+            outgoing.append({"channel": "sms", "idempotency_key": f"{key}-sms", "patient": patient, "payload": sms})
+        if recipient.email:
+            email = kind | {"to": recipient.email, "subject": subject, "body": text}
+            outgoing.append({"channel": "email", "idempotency_key": f"{key}-email", "patient": patient, "payload": email})
+    outbox_enqueue_many(outgoing)
+
+
+def _when(session) -> str:
+    return timezone.localtime(session.scheduled_start).strftime("%d.%m.%Y %H:%M")
+
+
+def patient_waiting(session) -> None:
+    """Tell the clinician, in the app, that the patient has entered the waiting room."""
+    clinician = session.clinician
+    with translation.override(clinician.preferred_language or "ru"):
+        subject = _("The patient is in the waiting room")
+        body = _("%(patient)s is waiting for the remote session of %(when)s.") % {
+            "patient": session.patient.full_name,
+            "when": _when(session),
+        }
+    in_app_notify(users=[clinician], subject=subject, body=body)
+
+
+def session_cancelled(session, *, by_clinician: bool, reason: str) -> None:
+    """Tell the other side, in the app, that the session is cancelled and why."""
+    people = [r.user for r in patient_side(session.patient)] if by_clinician else [session.clinician]
+    for user in people:
+        if user is None:
+            continue
+        with translation.override(getattr(user, "preferred_language", "") or "ru"):
+            subject = _("Remote session cancelled")
+            body = _("The remote session of %(patient)s on %(when)s is cancelled: %(reason)s") % {
+                "patient": session.patient.full_name,
+                "when": _when(session),
+                "reason": reason,
+            }
+        in_app_notify(users=[user], subject=subject, body=body)

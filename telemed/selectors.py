@@ -1,0 +1,69 @@
+"""Reads of the telemed app, always from what the user may see."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from scheduling.choices import REMOTE_FORMS, AppointmentStatus
+
+from .choices import LIVE_SESSION_STATUSES
+from .models import ClinicianMessage, RemoteSession
+from .permissions import messages_visible_to, remote_sessions_visible_to
+
+LIST_LIMIT = 200
+
+
+def patient_sessions(user, patient) -> tuple[list[RemoteSession], list[RemoteSession]]:
+    """(upcoming, past) of the patient's sessions: the live ones soonest first, then the ended ones
+    latest first. One query."""
+    sessions = list(
+        remote_sessions_visible_to(user)
+        .filter(patient=patient)
+        .select_related("clinician", "appointment")
+        .order_by("-scheduled_start", "-pk")[:LIST_LIMIT]
+    )
+    upcoming = [session for session in reversed(sessions) if session.is_live]
+    past = [session for session in sessions if not session.is_live]
+    return upcoming, past
+
+
+def patient_messages(user, patient) -> QuerySet[ClinicianMessage]:
+    return (
+        messages_visible_to(user)
+        .filter(patient=patient)
+        .select_related("author", "read_by")
+        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+    )
+
+
+def clinician_sessions(user) -> list[RemoteSession]:
+    """The clinician's sessions of today and later, and any earlier one still live (never lost from view)."""
+    today = datetime.datetime.combine(timezone.localdate(), datetime.time.min, timezone.get_default_timezone())
+    return list(
+        RemoteSession.objects.filter(clinician=user)
+        .filter(Q(scheduled_start__gte=today) | Q(status__in=LIVE_SESSION_STATUSES))
+        .select_related("patient")
+        .order_by("scheduled_start", "pk")[:LIST_LIMIT]
+    )
+
+
+def session_for(user, uuid) -> QuerySet[RemoteSession]:
+    return remote_sessions_visible_to(user).select_related("patient", "clinician", "appointment__service").filter(uuid=uuid)
+
+
+def message_for(user, uuid) -> QuerySet[ClinicianMessage]:
+    return messages_visible_to(user).select_related("patient", "author", "read_by").filter(uuid=uuid)
+
+
+def remote_appointments(patient):
+    """The patient's booked remote appointments still ahead: what a session may be held for."""
+    return (
+        patient.appointments.filter(
+            status=AppointmentStatus.BOOKED,
+            form__in=REMOTE_FORMS,
+            starts_at__gte=timezone.now() - datetime.timedelta(hours=1),
+        )
+        .select_related("clinician")
+        .order_by("starts_at")
+    )
