@@ -1,7 +1,34 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from mis.navigation import NavItem
+
+
+def monitors(user):
+    """Patients whose active monitoring plan the user ordered or carries out (DSM39-4.15)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    in_force = Q(monitoring_plans__status="active") & (
+        Q(monitoring_plans__ends_on__isnull=True) | Q(monitoring_plans__ends_on__gte=timezone.localdate())
+    )
+    return in_force & (Q(monitoring_plans__ordering_doctor=user) | Q(monitoring_plans__monitoring_clinician=user))
+
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
+    nav_items = (NavItem(_("Monitoring alerts"), "monitoring:alerts", "monitoring.view_monitoring", order=40),)
+
+    def ready(self) -> None:
+        from accounts.access import register_patient_relation
+        from patients.cabinet import CabinetSection, register_section
+        from patients.chart import ChartLink, register_chart_link
+
+        # The doctor who ordered monitoring and the clinician carrying it out see the patient while the
+        # plan is in force, at their own role's level.
+        register_patient_relation("monitoring_plan", monitors)
+        register_chart_link(
+            ChartLink("monitoring", _("Monitoring"), "monitoring:patient_monitoring", "monitoring.view_monitoring", 50)
+        )
+        register_section(CabinetSection("monitoring", _("Readings and alerts"), "monitoring:my_readings", 50))

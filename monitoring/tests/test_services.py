@@ -1,0 +1,283 @@
+"""Plans, readings and alerts: limits judged on arrival (DSM39-5.4), everyone told of a deviation
+(DSM39-5.5), entry errors refused whole (DSM39-5.3)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from integrations.models import OutboxMessage
+from monitoring.models import Alert, MonitoringPlan, PlanLimit, Reading
+from monitoring.services import MonitoringError, alert_acknowledge, plan_end, readings_record_many
+from scheduling.models import Notification
+
+from .conftest import HEART_RATE
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Limits ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "level"),
+    [
+        ("75", None),
+        ("100", None),  # a limit is the last acceptable value: equal to it is within it
+        ("100.01", "warning"),
+        ("130", "warning"),
+        ("130.01", "critical"),
+        ("50", None),
+        ("49.99", "warning"),
+        ("40", "warning"),
+        ("39.99", "critical"),
+    ],
+)
+def test_a_limit_is_the_last_acceptable_value(value, level):
+    limit = PlanLimit(**HEART_RATE)
+    assert limit.level_for(Decimal(value)) == level
+
+
+def test_a_one_sided_limit_watches_one_side_only():
+    limit = PlanLimit(indicator="spo2", warning_low=94, critical_low=90)
+    assert limit.level_for(Decimal(100)) is None
+    assert limit.level_for(Decimal(92)) == "warning"
+    assert limit.level_for(Decimal(89)) == "critical"
+
+
+def test_limits_out_of_order_are_named_by_field(english):
+    errors = PlanLimit(indicator="heart_rate", warning_low=100, warning_high=50, critical_high=400).errors()
+    assert set(errors) == {"warning_high", "critical_high"}
+    assert "possible range" in errors["critical_high"]
+    assert PlanLimit(indicator="heart_rate").errors() == {"warning_low": "Give at least one limit."}
+
+
+def test_the_database_refuses_limits_out_of_order(team):
+    plan = team.start()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanLimit.objects.create(plan=plan, indicator="spo2", warning_low=95, warning_high=90)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanLimit.objects.create(plan=plan, indicator="spo2", critical_low=95, warning_low=90)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanLimit.objects.create(plan=plan, indicator="spo2")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PlanLimit.objects.create(plan=plan, indicator="heart_rate", warning_high=90)  # one row per indicator
+
+
+def test_plan_start_refuses_bad_limits_and_saves_nothing(team, english):
+    with pytest.raises(MonitoringError) as refused:
+        team.start(limits=[{"indicator": "heart_rate", "warning_low": 100, "warning_high": 50}])
+    assert "Heart rate, warning above" in refused.value.message_dict["limits"][0]
+    with pytest.raises(MonitoringError) as refused:
+        team.start(limits=[])
+    assert refused.value.message_dict["limits"] == ["Set limits for at least one indicator."]
+    assert not MonitoringPlan.objects.exists()
+
+
+def test_only_a_doctor_with_access_orders_monitoring(team, make_user):
+    from monitoring.services import plan_start
+
+    with pytest.raises(PermissionDenied):
+        plan_start(actor=team.nurse, patient=team.patient, limits=[HEART_RATE])
+    other_doctor = make_user("doctor", department=team.org.departments[1])  # no role over this patient
+    with pytest.raises(PermissionDenied):
+        plan_start(actor=other_doctor, patient=team.patient, limits=[HEART_RATE])
+
+
+def test_plan_start_is_journaled_and_tells_the_monitoring_clinician(team):
+    plan = team.start()
+    entry = AuditEntry.objects.get(object_type="monitoring.MonitoringPlan", object_id=str(plan.pk))
+    assert entry.action == "create" and entry.patient_id == team.patient.pk
+    assert entry.fields["limits"][1]["heart_rate"] == ["50.00", "100.00", "40.00", "130.00"]
+    assert team.patient.full_name in Notification.objects.get(recipient=team.nurse).body  # in the nurse's language
+    assert not Notification.objects.filter(recipient=team.doctor).exists()
+
+
+# --- Readings against limits ----------------------------------------------------------------------
+@pytest.mark.req("DSM39-5.4")
+def test_without_a_plan_a_reading_is_stored_and_raises_no_alert(team):
+    reading = team.reading(200)
+    assert Reading.objects.get().value == Decimal("200.00")
+    assert reading.unit == "/min"
+    assert not Alert.objects.exists()
+
+
+@pytest.mark.req("DSM39-5.4")
+@pytest.mark.parametrize(
+    ("value", "level"), [(72, None), (100, None), (101, "warning"), (131, "critical"), (39, "critical")]
+)
+def test_a_reading_is_judged_against_the_plan_on_arrival(team, value, level):
+    team.start()
+    reading = team.reading(value)
+    alert = Alert.objects.filter(reading=reading).first()
+    assert (alert.level if alert else None) == level
+    if alert:
+        assert alert.plan.ordering_doctor == team.doctor and alert.patient == team.patient and alert.status == "open"
+
+
+@pytest.mark.req("DSM39-5.4")
+def test_an_ended_plan_or_one_past_its_end_date_raises_no_alert(team):
+    plan = team.start()
+    plan_end(actor=team.doctor, plan=plan)
+    team.reading(200)
+    assert not Alert.objects.exists()
+
+    lapsed = team.start()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    MonitoringPlan.objects.filter(pk=lapsed.pk).update(started_on=yesterday, ends_on=yesterday)
+    team.reading(200)
+    assert not Alert.objects.exists()
+
+
+def test_a_plan_judges_only_readings_taken_since_it_started(team):
+    team.start()
+    team.reading(200, taken_at=timezone.now() - datetime.timedelta(days=3))  # from the device's memory
+    assert not Alert.objects.exists()
+
+
+def test_a_reading_breaking_two_plans_takes_the_most_severe_level_and_tells_both_doctors(team, make_user):
+    team.start(limits=[{"indicator": "heart_rate", "warning_high": 120}])
+    cardiologist = make_user("doctor", department=team.org.departments[0])
+    from monitoring.services import plan_start
+
+    strict = plan_start(actor=cardiologist, patient=team.patient, limits=[{"indicator": "heart_rate", "critical_high": 110}])
+    team.reading(125)
+    alert = Alert.objects.get()
+    assert alert.level == "critical" and alert.plan == strict
+    told = set(Notification.objects.filter(subject__contains=team.patient.last_name).values_list("recipient", flat=True))
+    assert told == {team.doctor.pk, team.nurse.pk, cardiologist.pk}
+
+
+@pytest.mark.req("DSM39-5.3")
+@pytest.mark.parametrize(
+    ("indicator", "value"), [("heart_rate", 400), ("heart_rate", 5), ("spo2", 101), ("body_temperature", 3666)]
+)
+def test_an_implausible_value_is_refused_as_an_entry_error_and_nothing_is_saved(team, english, indicator, value):
+    team.start()
+    with pytest.raises(MonitoringError) as refused:
+        team.reading(value, indicator=indicator)
+    assert "cannot be a real reading" in refused.value.message_dict["value"][0]
+    assert not Reading.objects.exists() and not Alert.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="monitoring.Reading").exists()
+
+
+@pytest.mark.req("DSM39-5.3")
+def test_a_reading_from_the_future_or_too_old_is_refused(team, english):
+    now = timezone.now()
+    with pytest.raises(MonitoringError) as refused:
+        team.reading(80, taken_at=now + datetime.timedelta(minutes=6))
+    assert refused.value.message_dict["taken_at"] == ["The time of the reading is in the future."]
+    with pytest.raises(MonitoringError) as refused:
+        team.reading(80, taken_at=now - datetime.timedelta(days=31))
+    assert "older than 30 days" in refused.value.message_dict["taken_at"][0]
+    with pytest.raises(MonitoringError):
+        team.reading(80, taken_at=datetime.datetime(2025, 1, 1, 12))  # naive: no zone, no meaning
+    assert not Reading.objects.exists()
+    team.reading(80, taken_at=now + datetime.timedelta(minutes=4))  # a clock a little ahead is fine
+    assert Reading.objects.count() == 1
+
+
+@pytest.mark.req("DSM39-5.5")
+@pytest.mark.req("DSM39-4.15")
+def test_an_alert_tells_the_ordering_doctor_and_the_monitoring_clinician_in_the_app(team):
+    team.start()
+    team.reading(110)
+    to_doctor = Notification.objects.get(recipient=team.doctor)
+    assert to_doctor.subject == f"Reading out of limits: {team.patient.full_name}"  # the doctor reads English
+    assert "Heart rate 110 bpm" in to_doctor.body and "(Warning)" in to_doctor.body
+    assert Notification.objects.filter(recipient=team.nurse, body__contains="110").count() == 1
+    assert not OutboxMessage.objects.exists()  # a warning is for the app only
+
+
+@pytest.mark.req("DSM39-5.5")
+def test_a_critical_alert_goes_out_through_the_outbox_in_the_same_transaction(team):
+    team.start()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        team.reading(150)
+        outgoing = {(m.channel, m.payload.get("to") or m.payload.get("phone")) for m in OutboxMessage.objects.all()}
+        assert outgoing == {("email", "doctor@example.kz"), ("email", "nurse@example.kz"), ("sms", "+77010000011")}
+        assert Notification.objects.filter(recipient__in=[team.doctor, team.nurse], body__contains="150").count() == 2
+        raise RuntimeError("the transaction fails after the alert")
+    # Nothing of it survives a rollback: no alert without its messages, no message without its alert.
+    assert not Reading.objects.exists() and not Alert.objects.exists()
+    assert not OutboxMessage.objects.exists() and not Notification.objects.filter(body__contains="150").exists()
+
+    team.reading(150)
+    alert = Alert.objects.get()
+    sms = OutboxMessage.objects.get(channel="sms")
+    assert sms.patient == team.patient and sms.idempotency_key == f"monitoring-alert-{alert.uuid}-patient-sms"
+    assert "103" in sms.payload["text"]
+    email = OutboxMessage.objects.get(payload__to="doctor@example.kz")
+    assert email.payload["subject"] == f"Critical reading: {team.patient.full_name}"
+
+
+def test_a_reading_and_its_alert_are_journaled(team):
+    team.start()
+    reading = team.reading(150)
+    entries = AuditEntry.objects.filter(patient=team.patient, action="create")
+    assert entries.filter(object_type="monitoring.Reading", object_id=str(reading.pk), actor=team.doctor).exists()
+    alert_entry = entries.get(object_type="monitoring.Alert")
+    assert alert_entry.fields["level"] == [None, "critical"]
+
+
+# --- A device's batch -----------------------------------------------------------------------------
+def _batch(size: int, start_value: int = 60) -> list[dict]:
+    now = timezone.now()
+    return [
+        {"indicator": "heart_rate", "value": start_value + 5 * n, "taken_at": now - datetime.timedelta(seconds=size - n)}
+        for n in range(size)
+    ]
+
+
+@pytest.mark.req("DSM39-5.4")
+@pytest.mark.req("DSM80-16")
+def test_a_batch_is_stored_and_judged_in_a_fixed_number_of_queries(team):
+    team.start()
+    team.doctor.has_perm("monitoring.add_reading")  # warm the permission cache for both runs alike
+
+    def upload(size):
+        with CaptureQueriesContext(connection) as queries:
+            readings_record_many(
+                actor=team.doctor, patient=team.patient, readings=_batch(size), source="device", device_id="PULSE-1"
+            )
+        return len(queries)
+
+    small = upload(3)  # 60, 65, 70: within the limits
+    large = upload(30)  # up to 205: warnings and critical ones
+    assert large <= small + 4  # the alerts, the clinicians' messages and the outbox: once each, not per reading
+    assert Reading.objects.count() == 33
+    assert Reading.objects.filter(device_id="PULSE-1", source="device").count() == 33
+    assert Alert.objects.filter(level="critical").count() == 15  # 135…205
+    assert Alert.objects.filter(level="warning").count() == 6  # 105…130
+    assert Notification.objects.filter(recipient=team.doctor).count() == 1  # one message for the upload
+    assert AuditEntry.objects.filter(object_type="monitoring.Reading").count() == 33
+
+
+@pytest.mark.req("DSM39-5.3")
+def test_a_batch_with_one_implausible_reading_is_refused_whole(team, english):
+    team.start()
+    readings = _batch(5)
+    readings[2]["value"] = 900
+    with pytest.raises(MonitoringError) as refused:
+        readings_record_many(actor=team.doctor, patient=team.patient, readings=readings, source="device")
+    assert refused.value.message_dict["readings"][0].startswith("3: ")
+    assert not Reading.objects.exists()
+
+
+# --- Acknowledging --------------------------------------------------------------------------------
+@pytest.mark.req("DSM39-5.5")
+def test_a_clinician_acknowledges_an_alert_once(team, english):
+    team.start()
+    alert = team.reading(150).alert
+    alert_acknowledge(actor=team.nurse, alert=alert, note="Called the patient; ambulance sent.")
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged" and alert.acknowledged_by == team.nurse and alert.acknowledged_at
+    assert alert.note == "Called the patient; ambulance sent."
+    assert AuditEntry.objects.filter(object_type="monitoring.Alert", action="update", actor=team.nurse).exists()
+    with pytest.raises(MonitoringError, match="already been acknowledged"):
+        alert_acknowledge(actor=team.doctor, alert=alert)
+    with pytest.raises(PermissionDenied):
+        alert_acknowledge(actor=team.patient.user, alert=alert)
