@@ -3,8 +3,8 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -36,7 +36,9 @@ REGISTRY_SESSION_KEY = "patients_registry_person"
 def staff_patient(request, uuid, level: str = AccessLevel.DEMOGRAPHICS) -> Patient:
     """The patient, when the user may see them (404 otherwise), with the access check every read makes:
     403 when the user's access to them is below `level`. Every app's per-patient staff page starts here."""
-    patient = get_object_or_404(selectors.patient_for_staff(request.user, uuid))
+    patient = selectors.patient_for_staff(request.user, uuid)
+    if patient is None:
+        raise Http404(_("No such patient."))
     require_patient_access(request.user, patient, level)
     return patient
 

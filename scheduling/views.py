@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.access import can_access_patient, patients_visible_to
+from accounts.access import can_access_patient
 from accounts.models import Department
 from accounts.permissions import administered_organisations
 from mis.pages import form_errors, requires
 from patients.cabinet import cabinet_context, cabinet_patient
 from patients.models import Patient
+from patients.selectors import patient_for_staff
+from patients.views import staff_patient
 
 from . import selectors, services
 from .forms import (
@@ -131,7 +133,7 @@ def book(request, slot_uuid):
     initial = {}
     if patient_uuid := request.GET.get("patient"):
         try:
-            chosen = patients_visible_to(request.user).filter(uuid=uuid.UUID(patient_uuid)).first()
+            chosen = patient_for_staff(request.user, uuid.UUID(patient_uuid))
         except ValueError:
             chosen = None
         initial["patient_iin"] = chosen.iin if chosen else ""
@@ -335,7 +337,7 @@ def visit_open(request, uuid):
 
 @requires("scheduling.open_visit")
 def emergency_visit(request, patient_uuid):
-    patient = get_object_or_404(patients_visible_to(request.user), uuid=patient_uuid)
+    patient = staff_patient(request, patient_uuid)
     form = EmergencyVisitForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
