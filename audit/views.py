@@ -1,17 +1,13 @@
 """The audit journal's viewers: the auditor's journal with exports, the patient's "who accessed my data"."""
 
-from functools import wraps
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 
-from patients.cabinet import cabinet_patient
+from mis.pages import requires
+from patients.cabinet import cabinet_context, cabinet_patient
 
 from . import selectors, services
 from .choices import AuditAction
@@ -22,16 +18,7 @@ from .masking import masked_fields
 PAGE_SIZE = 50
 
 
-def _journal_reader(view):
-    @wraps(view)
-    @login_required
-    @never_cache
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_perm("audit.view_audit_journal"):
-            raise PermissionDenied(_("Your roles do not allow this page."))
-        return view(request, *args, **kwargs)
-
-    return wrapped
+_journal_reader = requires("audit.view_audit_journal")
 
 
 @_journal_reader
@@ -84,14 +71,11 @@ def journal_export(request, file_format: str):
     return response
 
 
-@login_required
-@never_cache
+@requires("patients.use_personal_cabinet")
 def my_access_log(request):
     """Who accessed my data (DSM39-4.18): the person's name and role, the organisation, what and when."""
-    if not request.user.has_perm("patients.use_personal_cabinet"):
-        raise PermissionDenied(_("Your roles do not allow this page."))
     patient = cabinet_patient(request)
     if patient is None:
-        raise Http404
+        return redirect("patients:cabinet")
     page = Paginator(selectors.patient_access_log(patient), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "audit/my_access_log.html", {"patient": patient, "page": page})
+    return render(request, "audit/my_access_log.html", {**cabinet_context(request, patient), "page": page})

@@ -138,6 +138,8 @@ def test_a_patient_sees_who_accessed_their_data_without_staff_internal_details(c
     body = response.content.decode()
     assert "Сатпаева" in body and "+7701" not in body and "127.0.0.1" not in body
     assert "access_log" in {section.key for section in sections()}
+    assert response.context["cabinet_patient"] == patient  # inside the cabinet, beside its other sections
+    assert body.count("<td>Пациент</td>") == 3  # what was opened, in the reader's language
 
 
 @pytest.mark.req("DSM39-4.18")

@@ -1,5 +1,6 @@
 """Steps that many browser journeys share."""
 
+import os
 import re
 
 from accounts.tests.helpers import current_totp
@@ -22,3 +23,9 @@ def sign_in_staff(page, login: str, password: str, device) -> None:
     page.locator("#id_code").fill(current_totp(device))
     page.locator("#id_code").press("Enter")
     page.wait_for_url(HOME_PAGE)
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot into $SCREENSHOTS_DIR when it is set: to look at the pages a journey passes."""
+    if folder := os.environ.get("SCREENSHOTS_DIR"):
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)

@@ -16,7 +16,7 @@ from scheduling.models import Notification
 from telemed.models import ClinicianMessage, RemoteSession
 from telemed.services import message_send
 from telemed.tests.factories import schedule_session
-from tests.e2e.helpers import sign_in
+from tests.e2e.helpers import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,12 +46,14 @@ def test_a_patient_uses_every_section_of_the_cabinet(page, live_server, make_use
     page.goto("/records/cabinet/documents/")
     documents = page.get_by_test_id("cabinet-documents")
     assert "Заключение кардиолога" in documents.inner_text() and "Черновик" not in documents.inner_text()
+    shot(page, "cabinet-documents")
     with page.expect_download() as download:
         page.get_by_test_id(f"document-{document.uuid}").get_by_test_id("download").click()
     with open(download.value.path(), "rb") as saved:
         assert saved.read() == PDF
 
     page.goto("/telemed/cabinet/sessions/")
+    shot(page, "cabinet-sessions")
     page.get_by_test_id(f"session-{session.uuid}").get_by_test_id("enter-waiting-room").click()
     page.wait_for_load_state()
     assert RemoteSession.objects.get(pk=session.pk).status == "waiting"
@@ -61,6 +63,7 @@ def test_a_patient_uses_every_section_of_the_cabinet(page, live_server, make_use
     assert page.get_by_test_id(f"message-{message.uuid}").get_by_test_id("unread").is_visible()
     page.get_by_test_id(f"message-{message.uuid}").click()
     assert "Гуляйте по 30 минут" in page.get_by_test_id("message").inner_text()
+    shot(page, "cabinet-message")
     assert ClinicianMessage.objects.get(pk=message.pk).read_by == patient_user
 
     page.goto("/monitoring/cabinet/")
@@ -72,9 +75,11 @@ def test_a_patient_uses_every_section_of_the_cabinet(page, live_server, make_use
     form.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert "142" in page.get_by_test_id("alerts").inner_text()
+    shot(page, "cabinet-readings")
     alert = Alert.objects.get(patient=patient)
     assert alert.level == "critical" and alert.reading.source == "manual_patient"
 
     page.goto(reverse("audit:my_access_log"))
     log = page.get_by_test_id("access-log").inner_text()
+    shot(page, "cabinet-access-log")
     assert "Серикова Айгуль" in log  # the doctor who added the documents and wrote to the patient

@@ -2,7 +2,6 @@
 in a real browser."""
 
 import datetime
-import os
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,15 +11,9 @@ from scheduling.models import Schedule, ScheduleException
 from scheduling.services import is_public_holiday
 from scheduling.tests.factories import ServiceFactory
 from scheduling.tests.test_schedule_templates import next_working
-from tests.e2e.helpers import sign_in_staff
+from tests.e2e.helpers import shot, sign_in_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")  # set it to look at the pages
-
-
-def shot(page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
 @pytest.mark.req("DSM39-4.5")
