@@ -3,7 +3,6 @@ the clinician, in their own language, in the app, by e-mail (with an .ics) and b
 through the outbox in the changing transaction; Celery delivers it."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -11,57 +10,14 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from integrations.services import outbox_enqueue_many
+from patients.recipients import Recipient, clinician, patient_side
 
 from .choices import AppointmentEvent
 from .models import AppointmentHistory, Notification
 
 
-@dataclass(frozen=True)
-class Recipient:
-    key: str
-    language: str
-    user: object = None
-    phone: str = ""
-    email: str = ""
-    is_clinician: bool = False
-
-
 def recipients(appointment) -> list[Recipient]:
-    patient, clinician = appointment.patient, appointment.clinician
-    people = [
-        Recipient(
-            f"patient-{patient.pk}",
-            patient.preferred_language or "ru",
-            patient.user,
-            patient.phone,
-            patient.email or (patient.user.email if patient.user else ""),
-        )
-    ]
-    today = timezone.localdate()
-    for representative in patient.legal_representatives.all():
-        if representative.valid_until and representative.valid_until < today:
-            continue
-        user = representative.user
-        people.append(
-            Recipient(
-                f"representative-{representative.pk}",
-                getattr(user, "preferred_language", "") or patient.preferred_language or "ru",
-                user,
-                representative.phone,
-                user.email if user else "",
-            )
-        )
-    people.append(
-        Recipient(
-            f"clinician-{clinician.pk}",
-            clinician.preferred_language or "ru",
-            clinician,
-            "",
-            clinician.email,
-            is_clinician=True,
-        )
-    )
-    return people
+    return [*patient_side(appointment.patient), clinician(appointment.clinician)]
 
 
 def _when(moment: datetime.datetime) -> str:

@@ -5,58 +5,20 @@ the app, and by SMS and e-mail through the outbox, in the writing transaction. T
 say that a message is waiting in the personal cabinet: its text is medical data and stays there.
 """
 
-from dataclasses import dataclass
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from integrations.services import outbox_enqueue_many
+from patients.recipients import patient_side
 from scheduling.notifications import in_app_notify
-
-
-@dataclass(frozen=True)
-class Recipient:
-    key: str
-    language: str
-    user: object = None
-    phone: str = ""
-    email: str = ""
-
-
-def patient_side(patient) -> list[Recipient]:
-    """The patient, and each legal representative in force who has a cabinet account."""
-    language = patient.preferred_language or "ru"
-    people = [
-        Recipient(
-            f"patient-{patient.pk}",
-            language,
-            patient.user,
-            patient.phone,
-            patient.email or (patient.user.email if patient.user else ""),
-        )
-    ]
-    today = timezone.localdate()
-    for representative in patient.legal_representatives.all():
-        user = representative.user
-        if user is None or (representative.valid_until and representative.valid_until < today):
-            continue
-        people.append(
-            Recipient(
-                f"representative-{representative.pk}",
-                user.preferred_language or language,
-                user,
-                representative.phone,
-                user.email,
-            )
-        )
-    return people
 
 
 def message_sent(message) -> None:
     """The in-app notices and the outbox rows for a new clinician's message (DSM39-4.16)."""
     patient = message.patient
     outgoing = []
-    for recipient in patient_side(patient):
+    for recipient in patient_side(patient, cabinet_only=True):
         with translation.override(recipient.language):
             values = {
                 "clinician": message.author.get_full_name(),
@@ -96,7 +58,7 @@ def patient_waiting(session) -> None:
 
 def session_cancelled(session, *, by_clinician: bool, reason: str) -> None:
     """Tell the other side, in the app, that the session is cancelled and why."""
-    people = [r.user for r in patient_side(session.patient)] if by_clinician else [session.clinician]
+    people = [r.user for r in patient_side(session.patient, cabinet_only=True)] if by_clinician else [session.clinician]
     for user in people:
         if user is None:
             continue
