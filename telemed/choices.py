@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SessionForm(models.TextChoices):
@@ -14,7 +15,7 @@ class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     WAITING = "waiting", _("Patient in the waiting room")
     IN_PROGRESS = "in_progress", _("In progress")
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("remote session status", "Completed")
     CANCELLED = "cancelled", _("Cancelled")
     INTERRUPTED = "interrupted", _("Interrupted")
 
