@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mis.navigation import NavItem
 
@@ -18,7 +19,7 @@ def monitors(user):
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
-    nav_items = (NavItem(_("Monitoring alerts"), "monitoring:alerts", "monitoring.view_monitoring", order=40),)
+    nav_items = (NavItem(pgettext_lazy("menu", "Alerts"), "monitoring:alerts", "monitoring.view_monitoring", order=40),)
 
     def ready(self) -> None:
         from accounts.access import register_patient_relation
