@@ -450,3 +450,31 @@ def alert_acknowledge(*, actor, alert: Alert, note: str = "") -> Alert:
         fields={"status": [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED], "note": ["", alert.note]},
     )
     return alert
+
+
+def plans_end_expired() -> int:
+    """Nightly: plans whose end date has passed are marked ended, in one statement, each change journaled.
+    They stopped alerting and granting access on that date already; this makes their status say so."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        expired = list(
+            MonitoringPlan.objects.select_for_update()
+            .filter(status=PlanStatus.ACTIVE, ends_on__lt=today)
+            .select_related("patient")
+        )
+        if not expired:
+            return 0
+        now = timezone.now()
+        MonitoringPlan.objects.filter(pk__in=[plan.pk for plan in expired]).update(
+            status=PlanStatus.ENDED, ended_at=now, updated_at=now
+        )
+        record_many(
+            actor=None,
+            action=AuditAction.UPDATE,
+            entries=[
+                {"patient": plan.patient, "obj": plan, "fields": {"status": [PlanStatus.ACTIVE, PlanStatus.ENDED]}}
+                for plan in expired
+            ],
+            reason="end date passed",
+        )
+    return len(expired)

@@ -128,6 +128,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "appointment-reminders": {"task": "scheduling.tasks.send_reminders", "schedule": 60.0},
     "appointment-notifications": {"task": "scheduling.tasks.notify_pending", "schedule": 60.0},
     "extend-slots": {"task": "scheduling.tasks.extend_slots", "schedule": 6 * 3600.0},
+    "end-expired-monitoring-plans": {"task": "monitoring.tasks.end_expired_plans", "schedule": 24 * 3600.0},
 }
 # How many days ahead clinicians' slots exist for booking.
 SCHEDULE_HORIZON_DAYS = env_int("SCHEDULE_HORIZON_DAYS", 28)

@@ -13,7 +13,9 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from integrations.models import OutboxMessage
 from monitoring.models import Alert, MonitoringPlan, PlanLimit, Reading
-from monitoring.services import MonitoringError, alert_acknowledge, plan_end, readings_record_many
+from monitoring.services import MonitoringError, alert_acknowledge, plan_end, plan_start, readings_record_many
+from monitoring.tasks import end_expired_plans
+from patients.tests.factories import PatientFactory
 from scheduling.models import Notification
 
 from .conftest import HEART_RATE
@@ -281,3 +283,22 @@ def test_a_clinician_acknowledges_an_alert_once(team, english):
         alert_acknowledge(actor=team.doctor, alert=alert)
     with pytest.raises(PermissionDenied):
         alert_acknowledge(actor=team.patient.user, alert=alert)
+
+
+@pytest.mark.req("DSM39-4.15")
+def test_plans_past_their_end_date_are_marked_ended_nightly_and_journaled(team):
+    expired = team.start()
+    other = PatientFactory(organisation=team.org.organisation, site=team.org.sites[0])
+    running = plan_start(actor=team.doctor, patient=other, limits=[HEART_RATE])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    # As if it had been ordered a week ago until yesterday.
+    MonitoringPlan.objects.filter(pk=expired.pk).update(started_on=yesterday - datetime.timedelta(days=6), ends_on=yesterday)
+    MonitoringPlan.objects.filter(pk=running.pk).update(ends_on=timezone.localdate())
+
+    assert end_expired_plans() == 1
+    expired.refresh_from_db()
+    running.refresh_from_db()
+    assert expired.status == "ended" and expired.ended_at is not None and running.status == "active"
+    entry = AuditEntry.objects.filter(object_id=str(expired.pk), object_type="monitoring.MonitoringPlan").latest("id")
+    assert entry.fields == {"status": ["active", "ended"]} and entry.reason == "end date passed"
+    assert end_expired_plans() == 0  # nothing left to end
