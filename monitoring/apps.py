@@ -26,10 +26,14 @@ class MonitoringConfig(AppConfig):
         from patients.cabinet import CabinetSection, register_section
         from patients.chart import ChartLink, register_chart_link
 
+        from .selectors import open_alerts_summary
+
         # The doctor who ordered monitoring and the clinician carrying it out see the patient while the
         # plan is in force, at their own role's level.
         register_patient_relation("monitoring_plan", monitors)
         register_chart_link(
             ChartLink("monitoring", _("Monitoring"), "monitoring:patient_monitoring", "monitoring.view_monitoring", 50)
         )
-        register_section(CabinetSection("monitoring", _("Readings and alerts"), "monitoring:my_readings", 50))
+        register_section(
+            CabinetSection("monitoring", _("Readings and alerts"), "monitoring:my_readings", 50, summary=open_alerts_summary)
+        )

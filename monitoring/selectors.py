@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import ngettext
 
 from accounts.access import patients_visible_to
 from accounts.models import User
@@ -133,3 +134,9 @@ def clinician_alerts(*, user, page=None) -> Page:
         ],
     )
     return shown
+
+
+def open_alerts_summary(patient) -> str:
+    """The cabinet overview's line: how many of the person's alerts no clinician has taken up yet."""
+    count = Alert.objects.filter(patient=patient, status=AlertStatus.OPEN).count()
+    return ngettext("%(count)s open alert", "%(count)s open alerts", count) % {"count": count} if count else ""

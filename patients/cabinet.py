@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 from .models import Patient
 
@@ -26,6 +28,9 @@ class CabinetSection:
     title: str
     url_name: str
     order: int = 100
+    # `summary(patient)`: one line for the cabinet's overview ("2 unread", "next on 06.12 10:30"), or "".
+    # One cheap query at most: the overview calls every section's.
+    summary: Callable[[Patient], str] | None = None
 
 
 _sections: dict[str, CabinetSection] = {}
@@ -73,6 +78,18 @@ def cabinet_switch(request, patient_pk: int) -> Patient | None:
     if patient is not None:
         request.session[SESSION_KEY] = patient.pk
     return patient
+
+
+def next_on(moment) -> str:
+    """A summary line for the next appointment or session, in the clinic's time zone and the digits every
+    page uses."""
+    when = formats.date_format(timezone.localtime(moment), "d.m.Y H:i")
+    return gettext("Next: %(when)s") % {"when": when}
+
+
+def section_summaries(patient: Patient) -> list[tuple[CabinetSection, str]]:
+    """Every section with its one-line summary of this person's data, for the overview."""
+    return [(section, section.summary(patient) if section.summary else "") for section in sections()]
 
 
 def cabinet_context(request, patient: Patient | None) -> dict:

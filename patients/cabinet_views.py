@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from mis.pages import requires
 
 from . import services
-from .cabinet import cabinet_context, cabinet_patient, cabinet_switch
+from .cabinet import cabinet_context, cabinet_patient, cabinet_switch, section_summaries
 from .forms import SignUpCodeForm, SignUpForm
 
 SIGN_UP_SESSION_KEY = "patients_sign_up_code"
@@ -27,7 +27,10 @@ def _cabinet_render(request, template: str, patient, **context):
 @cabinet_page
 def cabinet(request):
     patient = cabinet_patient(request)
-    return _cabinet_render(request, "patients/cabinet/home.html", patient)
+    if patient is None:
+        return _cabinet_render(request, "patients/cabinet/home.html", patient)
+    services.patient_viewed(actor=request.user, patient=patient, what="cabinet_overview")
+    return _cabinet_render(request, "patients/cabinet/home.html", patient, summaries=section_summaries(patient))
 
 
 @cabinet_page

@@ -1,6 +1,7 @@
 """Reads of clinical documents, always from what the user may see."""
 
 from django.db.models import QuerySet
+from django.utils.translation import ngettext
 
 from accounts.access import can_access_patient, patients_visible_to
 
@@ -33,3 +34,9 @@ def documents_for_cabinet(patient) -> QuerySet[Document]:
         .select_related("organisation")
         .order_by(*NEWEST_FIRST)
     )
+
+
+def documents_summary(patient) -> str:
+    """The cabinet overview's line: how many documents the person can read there."""
+    count = documents_for_cabinet(patient).count()
+    return ngettext("%(count)s document", "%(count)s documents", count) % {"count": count} if count else ""

@@ -21,10 +21,15 @@ class SchedulingConfig(AppConfig):
         from patients.cabinet import CabinetSection, register_section
 
         from . import national  # noqa: F401 - registers the schedule channel's sender
+        from .selectors import next_appointment_summary
 
         # The clinician of a live appointment treats the patient (DSM80-10), at their own role's level.
         register_patient_relation(
             "treating_appointment",
             lambda user: Q(appointments__clinician=user, appointments__status__in=["booked", "completed"]),
         )
-        register_section(CabinetSection("appointments", _("Appointments"), "scheduling:my_appointments", 20))
+        register_section(
+            CabinetSection(
+                "appointments", _("Appointments"), "scheduling:my_appointments", 20, summary=next_appointment_summary
+            )
+        )

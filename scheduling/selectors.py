@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.access import patients_visible_to
 from accounts.models import User
 from accounts.permissions import administered_organisations
-from patients.cabinet import cabinet_patients
+from patients.cabinet import cabinet_patients, next_on
 
 from .choices import LIVE_STATUSES, REMOTE_FORMS, AppointmentStatus
 from .models import Appointment, Schedule, Slot
@@ -181,3 +181,14 @@ def _to_move() -> QuerySet[Appointment]:
 def appointments_to_move(schedule: Schedule) -> QuerySet[Appointment]:
     """Booked appointments whose time the schedule no longer has (a sick day, changed hours)."""
     return _to_move().filter(clinician_id=schedule.clinician_id, slot__schedule=schedule).order_by("starts_at")
+
+
+def next_appointment_summary(patient) -> str:
+    """The cabinet overview's line: when the person's next appointment is."""
+    starts_at = (
+        patient.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return next_on(starts_at) if starts_at else ""

@@ -17,6 +17,7 @@ class TelemedConfig(AppConfig):
         from patients.chart import ChartLink, register_chart_link
 
         from .choices import LIVE_SESSION_STATUSES
+        from .selectors import next_session_summary, unread_messages_summary
 
         # The clinician of a live remote session treats the patient (DSM80-10), at their own role's level.
         register_patient_relation(
@@ -26,5 +27,13 @@ class TelemedConfig(AppConfig):
         register_chart_link(
             ChartLink("telemed", _("Remote care"), "telemed:patient_telemed", "telemed.conduct_remote_session", 40)
         )
-        register_section(CabinetSection("remote_sessions", _("Remote sessions"), "telemed:my_remote_sessions", 30))
-        register_section(CabinetSection("messages", _("Messages from clinicians"), "telemed:my_messages", 60))
+        register_section(
+            CabinetSection(
+                "remote_sessions", _("Remote sessions"), "telemed:my_remote_sessions", 30, summary=next_session_summary
+            )
+        )
+        register_section(
+            CabinetSection(
+                "messages", _("Messages from clinicians"), "telemed:my_messages", 60, summary=unread_messages_summary
+            )
+        )

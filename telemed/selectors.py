@@ -4,7 +4,9 @@ import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from patients.cabinet import next_on
 from scheduling.choices import REMOTE_FORMS, AppointmentStatus
 
 from .choices import LIVE_SESSION_STATUSES
@@ -67,3 +69,19 @@ def remote_appointments(patient):
         .select_related("clinician")
         .order_by("starts_at")
     )
+
+
+def next_session_summary(patient) -> str:
+    """The cabinet overview's line: when the person's next remote session is."""
+    starts = (
+        RemoteSession.objects.filter(patient=patient, status__in=LIVE_SESSION_STATUSES)
+        .order_by("scheduled_start")
+        .values_list("scheduled_start", flat=True)
+        .first()
+    )
+    return next_on(starts) if starts else ""
+
+
+def unread_messages_summary(patient) -> str:
+    count = ClinicianMessage.objects.filter(patient=patient, read_at__isnull=True).count()
+    return ngettext("%(count)s unread", "%(count)s unread", count) % {"count": count} if count else ""

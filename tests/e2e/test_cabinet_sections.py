@@ -43,6 +43,10 @@ def test_a_patient_uses_every_section_of_the_cabinet(page, live_server, make_use
     sign_in(page, "patient-1", password)
     page.wait_for_url(f"{live_server.url}/")
 
+    page.goto(reverse("patients:cabinet"))
+    assert page.get_by_test_id("summary-messages").inner_text() == "1 непрочитанное"
+    shot(page, "cabinet-overview")
+
     page.goto("/records/cabinet/documents/")
     documents = page.get_by_test_id("cabinet-documents")
     assert "Заключение кардиолога" in documents.inner_text() and "Черновик" not in documents.inner_text()
