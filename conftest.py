@@ -25,8 +25,12 @@ def org(db):
     organisation = OrganisationFactory(code="TESTORG")
     therapy = DepartmentFactory(organisation=organisation, code="THER")
     paediatrics = DepartmentFactory(organisation=organisation, code="PED")
-    sites = [SiteFactory(department=therapy, code="01"), SiteFactory(department=therapy, code="02"),
-             SiteFactory(department=paediatrics, code="11"), SiteFactory(department=paediatrics, code="12")]
+    sites = [
+        SiteFactory(department=therapy, code="01"),
+        SiteFactory(department=therapy, code="02"),
+        SiteFactory(department=paediatrics, code="11"),
+        SiteFactory(department=paediatrics, code="12"),
+    ]
 
     class Tree:
         pass
@@ -97,8 +101,15 @@ def browser():
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield instance
         instance.close()
@@ -133,8 +144,24 @@ def celery_worker(transactional_db, settings):
     env = dict(os.environ, DJANGO_ENV="test", DATABASE_URL=test_database_url)
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mis", "worker", "--pool", "solo", "-Q", queue,
-         "--loglevel", "WARNING", "--without-mingle", "--without-gossip", "-n", f"test-{queue}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mis",
+            "worker",
+            "--pool",
+            "solo",
+            "-Q",
+            queue,
+            "--loglevel",
+            "WARNING",
+            "--without-mingle",
+            "--without-gossip",
+            "-n",
+            f"test-{queue}@%h",
+        ],
         env=env,
     )
     app.conf.task_always_eager = False

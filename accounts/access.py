@@ -50,9 +50,7 @@ class PatientRelation:
 _relations: dict[str, PatientRelation] = {}
 
 
-def register_patient_relation(
-    name: str, provider: Callable[[object], Q], *, level: str | None = None
-) -> None:
+def register_patient_relation(name: str, provider: Callable[[object], Q], *, level: str | None = None) -> None:
     """Let users related to a patient through `provider(user)` (a Q over Patient) see them at `level`."""
     _relations[name] = PatientRelation(name, provider, AccessLevel(level) if level else None)
 
@@ -121,11 +119,7 @@ def _relations_q(user, level: str) -> Q:
     if level_covers(AccessLevel.FULL_RECORD, level):
         from .models import EmergencyAccess
 
-        q |= Q(
-            pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-                "patient_id"
-            )
-        )
+        q |= Q(pk__in=EmergencyAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("patient_id"))
     return q
 
 

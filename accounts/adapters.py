@@ -22,9 +22,7 @@ def typed_login(credentials: dict) -> str:
 def lock_message(lock: lockout.Lock) -> str:
     until = formats.time_format(timezone.localtime(lock.until), "TIME_FORMAT")
     if lock.scope == "address":
-        return _("Too many failed sign-in attempts from this address. Try again after %(time)s.") % {
-            "time": until
-        }
+        return _("Too many failed sign-in attempts from this address. Try again after %(time)s.") % {"time": until}
     return _("Too many failed sign-in attempts for this account. Try again after %(time)s.") % {"time": until}
 
 

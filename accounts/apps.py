@@ -17,12 +17,8 @@ class AccountsConfig(AppConfig):
     nav_items = (
         NavItem(_("Users"), "accounts:user_list", "accounts.manage_users", order=900),
         NavItem(_("Roles"), "accounts:role_list", "accounts.manage_roles", order=910),
-        NavItem(
-            _("Security journal"), "accounts:security_events", "accounts.view_security_events", order=920
-        ),
-        NavItem(
-            _("Trusted addresses"), "accounts:trusted_networks", "accounts.manage_trusted_networks", order=930
-        ),
+        NavItem(_("Security journal"), "accounts:security_events", "accounts.view_security_events", order=920),
+        NavItem(_("Trusted addresses"), "accounts:trusted_networks", "accounts.manage_trusted_networks", order=930),
     )
 
     def ready(self) -> None:

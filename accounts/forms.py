@@ -65,9 +65,7 @@ class CodeForm(BootstrapMixin, forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -102,9 +100,7 @@ def resolve_unit(value: str, organisations):
             organisation = Organisation.objects.get(uuid=uuid, pk__in=[o.pk for o in organisations])
             return organisation, None, None
         if kind == "department":
-            department = Department.objects.select_related("organisation").get(
-                uuid=uuid, organisation__in=organisations
-            )
+            department = Department.objects.select_related("organisation").get(uuid=uuid, organisation__in=organisations)
             return department.organisation, department, None
         if kind == "site":
             site = Site.objects.select_related("department__organisation").get(
@@ -228,12 +224,8 @@ class WeeklyWindowForm(BootstrapMixin, forms.Form):
 
 class ExceptionForm(BootstrapMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    start = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end = forms.TimeField(
-        label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    start = forms.TimeField(label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end = forms.TimeField(label=_("Until"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     reason = forms.CharField(label=_("Reason"), required=False, max_length=255)
 
     def __init__(self, *args, **kwargs):
@@ -318,9 +310,7 @@ class TrustedNetworkForm(BootstrapMixin, forms.Form):
         try:
             return str(parse_network(self.cleaned_data["network"]))
         except ValueError:
-            raise ValidationError(
-                _("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")
-            ) from None
+            raise ValidationError(_("Enter an address or a range such as 10.0.0.0/24 or 2001:db8::/32.")) from None
 
 
 class EmergencyAccessForm(BootstrapMixin, forms.Form):
@@ -350,15 +340,9 @@ class EmergencyAccessForm(BootstrapMixin, forms.Form):
 
 class SecurityEventFilterForm(BootstrapMixin, forms.Form):
     user = forms.CharField(label=_("User"), required=False, max_length=150)
-    event = forms.ChoiceField(
-        label=_("Event"), required=False, choices=[("", _("All events")), *SecurityEventType.choices]
-    )
-    outcome = forms.ChoiceField(
-        label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices]
-    )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    event = forms.ChoiceField(label=_("Event"), required=False, choices=[("", _("All events")), *SecurityEventType.choices])
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices])
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     flagged = forms.BooleanField(label=_("Only flagged"), required=False)
 

@@ -44,8 +44,7 @@ def account_key(login: str = "", user: User | None = None) -> str:
 def active_lock(*, account: str, address: str) -> Lock | None:
     now = timezone.now()
     rows = SignInThrottle.objects.filter(
-        Q(scope=SignInThrottle.Scope.ACCOUNT, key=account)
-        | Q(scope=SignInThrottle.Scope.ADDRESS, key=address),
+        Q(scope=SignInThrottle.Scope.ACCOUNT, key=account) | Q(scope=SignInThrottle.Scope.ADDRESS, key=address),
         locked_until__gt=now,
     ).order_by("-locked_until")
     row = rows.first()

@@ -105,14 +105,9 @@ def confirm_totp(device: TOTPDevice, code: str) -> bool:
 @transaction.atomic
 def issue_backup_codes(user) -> list[str]:
     """A fresh set of one-time backup codes; the earlier set stops working. The page shows them once."""
-    device, _ = StaticDevice.objects.get_or_create(
-        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
-    )
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True})
     device.token_set.all().delete()
-    codes = [
-        "".join(secrets.choice(BACKUP_ALPHABET) for _ in range(BACKUP_CODE_LENGTH))
-        for _ in range(BACKUP_CODE_COUNT)
-    ]
+    codes = ["".join(secrets.choice(BACKUP_ALPHABET) for _ in range(BACKUP_CODE_LENGTH)) for _ in range(BACKUP_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     return codes
 

@@ -53,9 +53,7 @@ def _redirect_to(request, url_name: str):
         return JsonResponse({"detail": "second factor or password change required"}, status=403)
     target = reverse(url_name)
     next_url = request.get_full_path()
-    if request.method == "GET" and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}
-    ):
+    if request.method == "GET" and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         target += "?" + urlencode({"next": next_url})
     return redirect(target)
 
@@ -94,9 +92,7 @@ class AccessPolicyMiddleware:
             return refuse(request, user, refusal)
         verified = user.is_verified() if hasattr(user, "is_verified") else False
         staff = is_staff_user(user)
-        enrolled = not verified and (
-            has_second_factor(user) if staff else _patient_has_second_factor(request, user)
-        )
+        enrolled = not verified and (has_second_factor(user) if staff else _patient_has_second_factor(request, user))
         if enrolled:
             return None if name == "accounts:mfa_verify" else _redirect_to(request, "accounts:mfa_verify")
         if user.must_change_password:

@@ -17,11 +17,7 @@ def generate_initial_password() -> str:
     """A random password that satisfies every validator: letters of both cases, digits, a sign."""
     while True:
         body = [secrets.choice(_ALPHABET) for _ in range(INITIAL_PASSWORD_LENGTH - 1)]
-        if (
-            any(c.islower() for c in body)
-            and any(c.isupper() for c in body)
-            and any(c.isdigit() for c in body)
-        ):
+        if any(c.islower() for c in body) and any(c.isupper() for c in body) and any(c.isdigit() for c in body):
             body.insert(secrets.randbelow(len(body) + 1), secrets.choice("-_.!#%"))
             return "".join(body)
 
@@ -48,10 +44,8 @@ class PasswordHistoryValidator:
             if check_password(password, encoded):
                 raise ValidationError(
                     ngettext(
-                        "You have used this password recently. Choose one that is not among your last "
-                        "%(count)d password.",
-                        "You have used this password recently. Choose one that is not among your last "
-                        "%(count)d passwords.",
+                        "You have used this password recently. Choose one that is not among your last %(count)d password.",
+                        "You have used this password recently. Choose one that is not among your last %(count)d passwords.",
                         self.count,
                     )
                     % {"count": self.count},

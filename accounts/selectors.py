@@ -34,9 +34,7 @@ def user_list(actor, *, q: str = "", role: Group | None = None, status: str = ""
         .prefetch_related(
             Prefetch(
                 "role_assignments",
-                queryset=RoleAssignment.objects.select_related(
-                    "role", "organisation", "department", "site"
-                ).order_by("pk"),
+                queryset=RoleAssignment.objects.select_related("role", "organisation", "department", "site").order_by("pk"),
             )
         )
         .order_by("last_name", "first_name", "username")
@@ -46,9 +44,7 @@ def user_list(actor, *, q: str = "", role: Group | None = None, status: str = ""
 def user_role_assignments(actor, user) -> list[RoleAssignment]:
     """The user's roles, with a flag for those in units the administrator manages."""
     managed = {organisation.pk for organisation in administered_organisations(actor)}
-    assignments = list(
-        user.role_assignments.select_related("role", "organisation", "department", "site").order_by("pk")
-    )
+    assignments = list(user.role_assignments.select_related("role", "organisation", "department", "site").order_by("pk"))
     for assignment in assignments:
         assignment.manageable = assignment.organisation_id in managed
     return assignments
@@ -89,9 +85,7 @@ def security_events(
         events = events.filter(created_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tz))
     if date_to:
         events = events.filter(
-            created_at__lt=datetime.datetime.combine(
-                date_to + datetime.timedelta(days=1), datetime.time.min, tz
-            )
+            created_at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tz)
         )
     if flagged:
         events = events.filter(flagged=True)

@@ -38,8 +38,6 @@ urlpatterns = [
     path("security/events/", views.security_events, name="security_events"),
     path("security/events/<int:pk>/review/", views.security_event_review, name="security_event_review"),
     path("security/networks/", views.trusted_networks, name="trusted_networks"),
-    path(
-        "security/networks/<uuid:uuid>/remove/", views.trusted_network_remove, name="trusted_network_remove"
-    ),
+    path("security/networks/<uuid:uuid>/remove/", views.trusted_network_remove, name="trusted_network_remove"),
     path("patients/<uuid:uuid>/emergency-access/", views.emergency_access, name="emergency_access"),
 ]

@@ -70,9 +70,9 @@ def is_within_working_hours(user, moment: datetime.datetime | None = None) -> bo
     for weekday, start, end in user.working_hours.values_list("weekday", "start", "end"):
         weekly.setdefault(weekday, []).append(Window(start, end))
     exceptions: dict[datetime.date, list[Window | None]] = {}
-    rows = user.working_hours_exceptions.filter(
-        date__in=[local_day, local_day - datetime.timedelta(days=1)]
-    ).values_list("date", "start", "end")
+    rows = user.working_hours_exceptions.filter(date__in=[local_day, local_day - datetime.timedelta(days=1)]).values_list(
+        "date", "start", "end"
+    )
     for day, start, end in rows:
         exceptions.setdefault(day, []).append(Window(start, end) if start is not None else None)
     return is_within(moment, tz, weekly, exceptions)

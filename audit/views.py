@@ -1,6 +1,5 @@
 """The audit journal's viewers: the auditor's journal with exports, the patient's "who accessed my data"."""
 
-
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render

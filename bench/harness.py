@@ -152,9 +152,7 @@ class Bench:
             def child(indices: list[int]) -> None:
                 results.put(run_clients(call, indices))
 
-            children = [
-                context.Process(target=child, args=(list(range(p, clients, processes)),)) for p in range(processes)
-            ]
+            children = [context.Process(target=child, args=(list(range(p, clients, processes)),)) for p in range(processes)]
             for process in children:
                 process.start()
             outcomes = [results.get(timeout=seconds + 120) for _ in children]

@@ -17,9 +17,7 @@ class OutboxMessage(BaseModel):
     channel = models.CharField(_("channel"), max_length=64)
     payload = models.JSONField(_("payload"))
     idempotency_key = models.CharField(_("idempotency key"), max_length=200, unique=True)
-    patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     status = models.CharField(_("status"), max_length=16, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -75,12 +75,17 @@ def outbox_deliver(message_id: int) -> OutboxMessage | None:
             message.status = OutboxStatus.SENT
             message.sent_at = timezone.now()
             message.last_error = ""
-        message.save(update_fields=["attempts", "response", "last_error", "status", "next_attempt_at", "sent_at",
-                                    "updated_at"])
+        message.save(
+            update_fields=["attempts", "response", "last_error", "status", "next_attempt_at", "sent_at", "updated_at"]
+        )
         record_exchange(
-            direction="out", counterpart=message.channel, message_type=message.payload.get("type", message.channel),
-            message_id=message.idempotency_key, patient=message.patient,
-            outcome=message.status if message.status != OutboxStatus.PENDING else "retry", detail=message.last_error,
+            direction="out",
+            counterpart=message.channel,
+            message_type=message.payload.get("type", message.channel),
+            message_id=message.idempotency_key,
+            patient=message.patient,
+            outcome=message.status if message.status != OutboxStatus.PENDING else "retry",
+            detail=message.last_error,
         )
         return message
 

@@ -26,8 +26,13 @@ def _req_ids(decorators: list[ast.expr]) -> list[str]:
     ids = []
     for node in decorators:
         for call in ast.walk(node):
-            if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "req"
-                    and call.args and isinstance(call.args[0], ast.Constant)):
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "req"
+                and call.args
+                and isinstance(call.args[0], ast.Constant)
+            ):
                 ids.append(call.args[0].value)
     return ids
 

@@ -54,8 +54,10 @@ def check_database(url: str) -> None:
     except psycopg.OperationalError as error:
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else "no answer"
         if f'database "{dbname}" does not exist' not in str(error):
-            raise StackError(f"cannot connect to PostgreSQL at DATABASE_URL ({reason}); fix DATABASE_URL "
-                             "or unset it to use the embedded server") from None
+            raise StackError(
+                f"cannot connect to PostgreSQL at DATABASE_URL ({reason}); fix DATABASE_URL "
+                "or unset it to use the embedded server"
+            ) from None
     admin_url = parts._replace(path="/postgres").geturl()
     with psycopg.connect(admin_url, connect_timeout=5, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{dbname}"')
@@ -80,8 +82,9 @@ def check_redis(url: str) -> None:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3).ping()
     except (redis.RedisError, ValueError) as error:
-        raise StackError(f"cannot reach Redis at REDIS_URL ({error}); start it, fix REDIS_URL or unset it "
-                         "to use the embedded server") from None
+        raise StackError(
+            f"cannot reach Redis at REDIS_URL ({error}); start it, fix REDIS_URL or unset it to use the embedded server"
+        ) from None
 
 
 def start_embedded_redis() -> tuple[subprocess.Popen | None, str]:
@@ -97,8 +100,21 @@ def start_embedded_redis() -> tuple[subprocess.Popen | None, str]:
     data_dir = VAR_DIR / "redis"
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [str(binary), "--bind", "127.0.0.1", "--port", str(EMBEDDED_REDIS_PORT), "--dir", str(data_dir),
-         "--save", "60 1", "--appendonly", "no", "--logfile", str(data_dir / "redis.log")],
+        [
+            str(binary),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(EMBEDDED_REDIS_PORT),
+            "--dir",
+            str(data_dir),
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(data_dir / "redis.log"),
+        ],
     )
     for _ in range(50):
         try:
@@ -152,12 +168,53 @@ def run() -> int:
         manage("compilemessages", "-v", "0", "--ignore", ".venv")
         manage("seed_demo")
         processes = [
-            subprocess.Popen([sys.executable, "-m", "uvicorn", "mis.asgi:application", "--host", host,
-                              "--port", str(port), "--log-level", "warning"], cwd=BASE_DIR),
-            subprocess.Popen([sys.executable, "-m", "celery", "--quiet", "-A", "mis", "worker", "--loglevel", "WARNING",
-                              "--concurrency", "2"], cwd=BASE_DIR),
-            subprocess.Popen([sys.executable, "-m", "celery", "--quiet", "-A", "mis", "beat", "--loglevel", "WARNING",
-                              "--schedule", str(VAR_DIR / "celerybeat-schedule")], cwd=BASE_DIR),
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "mis.asgi:application",
+                    "--host",
+                    host,
+                    "--port",
+                    str(port),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=BASE_DIR,
+            ),
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "--quiet",
+                    "-A",
+                    "mis",
+                    "worker",
+                    "--loglevel",
+                    "WARNING",
+                    "--concurrency",
+                    "2",
+                ],
+                cwd=BASE_DIR,
+            ),
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "--quiet",
+                    "-A",
+                    "mis",
+                    "beat",
+                    "--loglevel",
+                    "WARNING",
+                    "--schedule",
+                    str(VAR_DIR / "celerybeat-schedule"),
+                ],
+                cwd=BASE_DIR,
+            ),
         ]
         print(f"\nMIS is running at http://{host}:{port}/  (Ctrl-C stops everything)\n", flush=True)
         stopping = False

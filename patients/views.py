@@ -1,6 +1,5 @@
 """Registration pages for registrars and the patient detail page for staff (DSM39-4.4, DSM80-11)."""
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse

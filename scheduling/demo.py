@@ -21,18 +21,28 @@ def seed(context) -> None:
     today = timezone.localdate()
     department, site = context.departments["THER"], context.sites.get("01")
     in_person, created = Schedule.objects.get_or_create(
-        clinician=doctor, room="204", is_remote=False,
+        clinician=doctor,
+        room="204",
+        is_remote=False,
         defaults={"department": department, "site": site, "valid_from": today - datetime.timedelta(days=today.weekday())},
     )
     if created:
         in_person.services.set(Service.objects.filter(code__in=["A01.001", "A01.002"]))
         ScheduleRule.objects.bulk_create(
-            ScheduleRule(schedule=in_person, weekday=day, start=datetime.time(9), end=datetime.time(18),
-                         break_start=datetime.time(13), break_end=datetime.time(14))
+            ScheduleRule(
+                schedule=in_person,
+                weekday=day,
+                start=datetime.time(9),
+                end=datetime.time(18),
+                break_start=datetime.time(13),
+                break_end=datetime.time(14),
+            )
             for day in WEEK_DAYS
         )
     remote, created = Schedule.objects.get_or_create(
-        clinician=doctor, room="", is_remote=True,
+        clinician=doctor,
+        room="",
+        is_remote=True,
         defaults={"department": department, "site": site, "valid_from": in_person.valid_from, "slot_minutes": 20},
     )
     if created:

@@ -95,8 +95,18 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Schedule
-        fields = ["clinician", "department", "site", "room", "is_remote", "services", "slot_minutes", "valid_from",
-                  "valid_until", "primary_care"]
+        fields = [
+            "clinician",
+            "department",
+            "site",
+            "room",
+            "is_remote",
+            "services",
+            "slot_minutes",
+            "valid_from",
+            "valid_until",
+            "primary_care",
+        ]
         widgets = {
             "services": forms.CheckboxSelectMultiple,
             "valid_from": DATE_INPUT["widget"],

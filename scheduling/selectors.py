@@ -173,9 +173,7 @@ def schedules_managed_by(user) -> QuerySet[Schedule]:
 
 
 def _to_move() -> QuerySet[Appointment]:
-    return Appointment.objects.filter(
-        status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now(), slot__is_blocked=True
-    )
+    return Appointment.objects.filter(status=AppointmentStatus.BOOKED, starts_at__gt=timezone.now(), slot__is_blocked=True)
 
 
 def appointments_to_move(schedule: Schedule) -> QuerySet[Appointment]:

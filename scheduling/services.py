@@ -160,8 +160,13 @@ def _slots_rebuild(schedule: Schedule, start: datetime.date, end: datetime.date)
     added = Slot.objects.bulk_create(
         [_slot(schedule, at, until) for at, until in planned.items() if at not in have], ignore_conflicts=True
     )
-    return {"from": start.isoformat(), "to": end.isoformat(), "added": len(added), "removed": len(dropped),
-            "reopened": len(to_reopen)}
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "added": len(added),
+        "removed": len(dropped),
+        "reopened": len(to_reopen),
+    }
 
 
 def _require_schedule_manager(actor, department) -> None:
@@ -200,9 +205,7 @@ def _check_template(schedule: Schedule, hours: list[WeekdayHours]) -> None:
         others = others.filter(schedule__valid_from__lte=schedule.valid_until)
     others = list(others.filter(weekday__in=[item.weekday for item in hours]).select_related("schedule"))
     for item in hours:
-        clash = next(
-            (o for o in others if o.weekday == item.weekday and o.start < item.end and o.end > item.start), None
-        )
+        clash = next((o for o in others if o.weekday == item.weekday and o.start < item.end and o.end > item.start), None)
         if clash is not None:
             raise ValidationError(
                 _("%(day)s: this clinician already works %(start)s–%(end)s in another schedule (%(place)s).")
@@ -234,8 +237,9 @@ def schedule_save(*, actor, schedule: Schedule, services, hours: list[WeekdayHou
     schedule.services.set(services)
     schedule.rules.all().delete()
     ScheduleRule.objects.bulk_create(
-        ScheduleRule(schedule=schedule, weekday=h.weekday, start=h.start, end=h.end, break_start=h.break_start,
-                     break_end=h.break_end)
+        ScheduleRule(
+            schedule=schedule, weekday=h.weekday, start=h.start, end=h.end, break_start=h.break_start, break_end=h.break_end
+        )
         for h in hours
     )
     start, end = horizon()
@@ -486,9 +490,7 @@ def reminders_send(*, batch: int = 500) -> int:
             )
             Appointment.objects.filter(pk__in=[a.pk for a in due]).update(**{field: now})
             reminded = AppointmentHistory.objects.bulk_create(
-                AppointmentHistory(
-                    appointment=a, event=AppointmentEvent.REMINDED, to_starts_at=a.starts_at, notified_at=now
-                )
+                AppointmentHistory(appointment=a, event=AppointmentEvent.REMINDED, to_starts_at=a.starts_at, notified_at=now)
                 for a in due
             )
             for history in reminded:  # this job runs in a worker already: tell everyone here

@@ -5,7 +5,6 @@ the app, and by SMS and e-mail through the outbox, in the writing transaction. T
 say that a message is waiting in the personal cabinet: its text is medical data and stays there.
 """
 
-
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 

@@ -51,11 +51,11 @@ class World:
 
     def __init__(self, org, make_user):
         self.org = org
-        self.users = {role.value: make_user(role.value, department=org.departments[0]
-                                            if role in (Role.DOCTOR, Role.NURSE) else None)
-                      for role in Role}
-        self.patient = PatientFactory(organisation=org.organisation, site=org.sites[0],
-                                      user=self.users[Role.PATIENT.value])
+        self.users = {
+            role.value: make_user(role.value, department=org.departments[0] if role in (Role.DOCTOR, Role.NURSE) else None)
+            for role in Role
+        }
+        self.patient = PatientFactory(organisation=org.organisation, site=org.sites[0], user=self.users[Role.PATIENT.value])
 
 
 @pytest.fixture

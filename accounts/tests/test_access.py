@@ -50,9 +50,7 @@ def test_a_doctor_of_another_site_is_refused_the_patients_chart(make_user, org, 
 
 
 @pytest.mark.req("DSM80-27.6")
-def test_a_role_on_a_department_covers_its_sites_and_one_on_the_organisation_covers_all(
-    make_user, org, patients
-):
+def test_a_role_on_a_department_covers_its_sites_and_one_on_the_organisation_covers_all(make_user, org, patients):
     therapist = make_user(Role.DOCTOR, department=org.departments[0])
     assert set(patients_visible_to(therapist)) == {patients[0], patients[1]}
     registrar = make_user(Role.REGISTRAR)  # the whole organisation
@@ -95,9 +93,7 @@ def test_apps_extend_access_through_registered_relations(make_user, org, patient
     consultant = make_user(Role.DOCTOR, site=org.sites[3])
     relative = make_user(Role.PATIENT)
     patient = patients[0]
-    register_patient_relation(
-        "test_treating", lambda user: Q(pk=patient.pk) if user == consultant else Q(pk__in=[])
-    )
+    register_patient_relation("test_treating", lambda user: Q(pk=patient.pk) if user == consultant else Q(pk__in=[]))
     register_patient_relation(
         "test_representative", lambda user: Q(pk=patient.pk) if user == relative else Q(pk__in=[]), level=FULL
     )
@@ -156,9 +152,7 @@ def test_break_the_glass_opens_the_record_for_a_while_and_is_journaled_and_flagg
 @pytest.mark.req("DSM80-27.7")
 def test_the_security_officer_sees_the_flag_and_marks_it_reviewed(client_as, make_user, org, patients):
     doctor = make_user(Role.DOCTOR, site=org.sites[0])
-    services.emergency_access_grant(
-        actor=doctor, patient=patients[2], reason="Cardiac arrest in the corridor"
-    )
+    services.emergency_access_grant(actor=doctor, patient=patients[2], reason="Cardiac arrest in the corridor")
     officer = client_as(Role.AUDITOR)
     page = officer.get(reverse("accounts:security_events"), {"flagged": "on"})
     assert page.status_code == 200 and 'data-testid="flag-count"' in page.content.decode()

@@ -111,9 +111,7 @@ def test_removing_the_last_administrator_is_refused_saying_why(client_as, make_u
     other_admin = make_user(Role.ADMINISTRATOR)
 
     # With two administrators one may go; then the last one may not, in any of the ways.
-    assert (
-        admin.post(reverse("accounts:user_deactivate", kwargs={"uuid": other_admin.uuid})).status_code == 302
-    )
+    assert admin.post(reverse("accounts:user_deactivate", kwargs={"uuid": other_admin.uuid})).status_code == 302
     services.user_activate(actor=admin.user, user=other_admin)
     services.user_delete(actor=admin.user, user=other_admin)
 
@@ -135,9 +133,7 @@ def test_the_only_administrator_cannot_be_banned_deleted_or_stripped_of_the_perm
     admin = make_user(Role.ADMINISTRATOR)
     actor = make_user(Role.REGISTRAR)
     with pytest.raises(ValidationError, match="without an administrator"):
-        services.user_ban(
-            actor=actor, user=admin, until=timezone.now() + timezone.timedelta(days=1), reason="x"
-        )
+        services.user_ban(actor=actor, user=admin, until=timezone.now() + timezone.timedelta(days=1), reason="x")
     with pytest.raises(ValidationError, match="without an administrator"):
         services.user_delete(actor=actor, user=admin)
     administrator = group(Role.ADMINISTRATOR)
@@ -161,15 +157,11 @@ def test_the_administrator_gives_and_removes_roles_in_units(client_as, make_user
     admin = client_as(Role.ADMINISTRATOR)
     doctor = make_user(Role.DOCTOR, site=org.sites[0])
     url = reverse("accounts:user_roles", kwargs={"uuid": doctor.uuid})
-    response = admin.post(
-        url, {"role": group(Role.REGISTRAR).pk, "unit": f"organisation:{org.organisation.uuid}"}
-    )
+    response = admin.post(url, {"role": group(Role.REGISTRAR).pk, "unit": f"organisation:{org.organisation.uuid}"})
     assert response.status_code == 302
     assert doctor.role_names() == {"doctor", "registrar"}
     assignment = doctor.role_assignments.get(role__name="registrar")
-    admin.post(
-        reverse("accounts:user_role_remove", kwargs={"uuid": doctor.uuid, "assignment_uuid": assignment.uuid})
-    )
+    admin.post(reverse("accounts:user_role_remove", kwargs={"uuid": doctor.uuid, "assignment_uuid": assignment.uuid}))
     assert set(RoleAssignment.objects.filter(user=doctor).values_list("role__name", flat=True)) == {"doctor"}
     assert SecurityEvent.objects.filter(event="role_unassigned", user=doctor).exists()
 
@@ -235,9 +227,7 @@ def test_the_administrator_creates_edits_and_deletes_a_role_with_its_permission_
     change = SecurityEvent.objects.get(event="role_changed")
     assert change.details["permissions_added"] == ["patients.view_clinical_record"]
 
-    duplicate = admin.post(
-        reverse("accounts:role_create"), {"name": "laboratory", "access_level": "none"}, **EN
-    )
+    duplicate = admin.post(reverse("accounts:role_create"), {"name": "laboratory", "access_level": "none"}, **EN)
     assert "already exists" in duplicate.content.decode()
 
     assert admin.post(reverse("accounts:role_delete", kwargs={"pk": role.pk})).status_code == 302
@@ -265,9 +255,7 @@ def test_a_role_in_use_is_deleted_only_after_a_confirmation_that_names_its_holde
 
 
 @pytest.mark.req("DSM80-27.7")
-def test_the_security_journal_filters_by_user_event_and_period(
-    client_as, make_user, django_assert_max_num_queries
-):
+def test_the_security_journal_filters_by_user_event_and_period(client_as, make_user, django_assert_max_num_queries):
     from accounts.journal import security_event
 
     officer = client_as(Role.AUDITOR)
@@ -282,10 +270,7 @@ def test_the_security_journal_filters_by_user_event_and_period(
     assert response.status_code == 200
     page = response.context["page"]
     assert page.paginator.count == 30 and {e.event for e in page.object_list} == {"sign_in_failed"}
-    assert (
-        officer.get(url, {"date_from": "2001-01-01", "date_to": "2001-01-02"}).context["page"].paginator.count
-        == 0
-    )
+    assert officer.get(url, {"date_from": "2001-01-01", "date_to": "2001-01-02"}).context["page"].paginator.count == 0
     bad = officer.get(url, {"date_from": "2030-01-02", "date_to": "2030-01-01"}, **EN)
     assert "ends before it starts" in bad.content.decode()
 

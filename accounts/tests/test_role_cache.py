@@ -30,7 +30,13 @@ def test_a_permission_taken_from_a_role_is_refused_on_the_next_request(client_as
     assert client.get("/scheduling/schedules/").status_code == 200
     role = RoleAssignment.objects.get(user=client.user).role
     kept = Permission.objects.filter(group=role).exclude(codename="change_schedule")
-    role_update(actor=administrator, role=role, name=role.name, permissions=kept, access_level=role.profile.access_level,
-                is_staff_role=True)
+    role_update(
+        actor=administrator,
+        role=role,
+        name=role.name,
+        permissions=kept,
+        access_level=role.profile.access_level,
+        is_staff_role=True,
+    )
     assert client.get("/scheduling/schedules/").status_code == 403
     assert client.get("/scheduling/").status_code == 200  # what the role still has

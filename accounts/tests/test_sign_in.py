@@ -41,9 +41,7 @@ def test_staff_sign_in_takes_a_password_and_then_a_code_from_the_app(client, mak
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:mfa_verify"))
 
-    response = client.post(
-        reverse("accounts:mfa_verify") + "?next=/", {"code": current_totp(device), "next": "/"}
-    )
+    response = client.post(reverse("accounts:mfa_verify") + "?next=/", {"code": current_totp(device), "next": "/"})
     assert response.status_code == 302 and response["Location"] == "/"
     assert client.get(reverse("home")).status_code == 200
     assert events("sign_in", user=doctor).exists() and events("mfa_verified", user=doctor).exists()
@@ -187,9 +185,7 @@ def test_a_banned_user_is_refused_with_the_reason_until_the_ban_is_lifted(client
     assert response.status_code == 302
     doctor.refresh_from_db()
     assert doctor.is_banned()
-    assert events(
-        "banned", user=doctor, actor=admin.user, details__reason="Investigation of an incident"
-    ).exists()
+    assert events("banned", user=doctor, actor=admin.user, details__reason="Investigation of an incident").exists()
 
     # The session the doctor had is over, and a new sign-in is refused saying why and until when.
     assert doctors_session.get(reverse("home")).status_code == 302
@@ -238,9 +234,7 @@ def test_an_initial_password_must_be_changed_at_first_sign_in_by_the_rules(clien
 
     sign_in(client, "newdoc", initial)
     response = client.get(reverse("home"))
-    assert response.status_code == 302 and response["Location"].startswith(
-        reverse("accounts:password_change")
-    )
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:password_change"))
 
     url = reverse("accounts:password_change")
     weak = client.post(url, {"new_password1": "short1", "new_password2": "short1"}, **EN)
@@ -249,9 +243,7 @@ def test_an_initial_password_must_be_changed_at_first_sign_in_by_the_rules(clien
     assert "used this password recently" in reused.content.decode()
     assert events("password_rejected", user=user).count() == 2
 
-    response = client.post(
-        url, {"new_password1": "Steppe-Eagle-2026!", "new_password2": "Steppe-Eagle-2026!"}
-    )
+    response = client.post(url, {"new_password1": "Steppe-Eagle-2026!", "new_password2": "Steppe-Eagle-2026!"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password and user.check_password("Steppe-Eagle-2026!")
@@ -366,9 +358,7 @@ def test_the_address_comes_from_x_forwarded_for_only_behind_the_configured_proxy
 
     client = client_as(Role.REGISTRAR)
     settings.TRUSTED_PROXY = "10.1.1.1"
-    forwarded = client.get(
-        reverse("home"), REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10"
-    )
+    forwarded = client.get(reverse("home"), REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 192.0.2.10")
     assert forwarded.status_code == 200
     spoofed_through_proxy = client.get(
         reverse("home"), REMOTE_ADDR="10.1.1.1", HTTP_X_FORWARDED_FOR="192.0.2.10, 203.0.113.9"
@@ -401,8 +391,6 @@ def test_allauths_password_page_follows_the_same_rules_and_journal(client_as, pa
     url = reverse("account_change_password")
     reused = client.post(url, {"oldpassword": password, "password1": password, "password2": password}, **EN)
     assert "used this password recently" in reused.content.decode()
-    client.post(
-        url, {"oldpassword": password, "password1": "Snow-Leopard-4242", "password2": "Snow-Leopard-4242"}
-    )
+    client.post(url, {"oldpassword": password, "password1": "Snow-Leopard-4242", "password2": "Snow-Leopard-4242"})
     assert events("password_changed", user=client.user).exists()
     assert client.user.password_history.count() == 1

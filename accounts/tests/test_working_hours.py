@@ -68,9 +68,7 @@ def test_exceptions_replace_the_weekly_hours_on_their_date():
 def _restrict(user, start: datetime.datetime, end: datetime.datetime) -> None:
     """One weekly window from `start` to `end` (local clinic time), on the weekday `start` falls on."""
     start_local, end_local = timezone.localtime(start), timezone.localtime(end)
-    WorkingHours.objects.create(
-        user=user, weekday=start_local.weekday(), start=start_local.time(), end=end_local.time()
-    )
+    WorkingHours.objects.create(user=user, weekday=start_local.weekday(), start=start_local.time(), end=end_local.time())
     user.working_hours_restricted = True
     user.save(update_fields=["working_hours_restricted"])
 
@@ -105,9 +103,7 @@ def test_a_day_off_exception_refuses_a_request_inside_the_weekly_window(client_a
     client = client_as(Role.NURSE)
     now = timezone.now()
     _restrict(client.user, now - datetime.timedelta(minutes=1), now + datetime.timedelta(minutes=5))
-    WorkingHoursException.objects.create(
-        user=client.user, date=timezone.localdate(now - datetime.timedelta(minutes=1))
-    )
+    WorkingHoursException.objects.create(user=client.user, date=timezone.localdate(now - datetime.timedelta(minutes=1)))
     assert client.get(reverse("home")).status_code == 403
 
 

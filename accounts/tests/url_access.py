@@ -24,9 +24,7 @@ def _role(world) -> dict:
 def _flagged_event(world) -> dict:
     from accounts.journal import security_event
 
-    return {
-        "pk": security_event(event="break_the_glass", user=world.users[Role.DOCTOR.value], flagged=True).pk
-    }
+    return {"pk": security_event(event="break_the_glass", user=world.users[Role.DOCTOR.value], flagged=True).pk}
 
 
 def _trusted_network(world) -> dict:
@@ -68,9 +66,7 @@ URL_ACCESS = {
     "accounts:role_delete": Access(roles=ADMIN, kwargs=_role),
     # Security.
     "accounts:security_events": Access(roles=SECURITY_READERS),
-    "accounts:security_event_review": Access(
-        roles=SECURITY_READERS, ok=302, method="post", kwargs=_flagged_event
-    ),
+    "accounts:security_event_review": Access(roles=SECURITY_READERS, ok=302, method="post", kwargs=_flagged_event),
     "accounts:trusted_networks": Access(roles=ADMIN),
     "accounts:trusted_network_remove": Access(roles=ADMIN, kwargs=_trusted_network),
     "accounts:emergency_access": Access(roles=CLINICIANS, kwargs=_patient),

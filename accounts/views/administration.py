@@ -201,9 +201,7 @@ def _weekly_initial(user):
 def _exceptions_initial(user):
     return [
         {"date": e.date, "start": e.start, "end": e.end, "reason": e.reason}
-        for e in user.working_hours_exceptions.filter(
-            date__gte=datetime.date.today() - datetime.timedelta(days=1)
-        )
+        for e in user.working_hours_exceptions.filter(date__gte=datetime.date.today() - datetime.timedelta(days=1))
     ]
 
 
@@ -341,8 +339,7 @@ def user_deactivate(request, uuid):
         action=lambda: services.user_deactivate(actor=request.user, user=user),
         title=_("Deactivate the user"),
         danger=True,
-        question=_("Deactivate %(user)s? They will not be able to sign in until activated again.")
-        % {"user": _name(user)},
+        question=_("Deactivate %(user)s? They will not be able to sign in until activated again.") % {"user": _name(user)},
         button=_("Deactivate"),
         done=done,
     )
@@ -396,9 +393,7 @@ def user_password_reset(request, uuid):
         request.session[INITIAL_PASSWORD_SESSION_KEY] = {"user": str(user.uuid), "password": password}
 
     def done():
-        messages.success(
-            request, _("A new initial password has been set; the user must change it at sign-in.")
-        )
+        messages.success(request, _("A new initial password has been set; the user must change it at sign-in."))
         return redirect("accounts:user_detail", uuid=user.uuid)
 
     return _confirmed_action(
@@ -407,8 +402,7 @@ def user_password_reset(request, uuid):
         action=action,
         title=_("Reset the password"),
         question=_(
-            "Give %(user)s a new initial password? Their current password stops "
-            "working and every session of theirs ends."
+            "Give %(user)s a new initial password? Their current password stops working and every session of theirs ends."
         )
         % {"user": _name(user)},
         button=_("Reset the password"),

@@ -65,11 +65,7 @@ def password_change(request):
             event=SecurityEventType.PASSWORD_REJECTED,
             outcome=Outcome.FAILURE,
             user=user,
-            details={
-                "errors": sorted(
-                    {e.code or "invalid" for field in form.errors.as_data().values() for e in field}
-                )
-            },
+            details={"errors": sorted({e.code or "invalid" for field in form.errors.as_data().values() for e in field})},
         )
     return render(
         request,
@@ -181,9 +177,7 @@ def mfa_verify(request):
 
             get_adapter(request).logout(request)
             return render(request, "accounts/refused.html", {"message": lock_message(lock)}, status=403)
-        form.add_error(
-            "code", _("The code is not right. Type the code your app shows now, or a backup code.")
-        )
+        form.add_error("code", _("The code is not right. Type the code your app shows now, or a backup code."))
     return render(
         request,
         "accounts/mfa_verify.html",

@@ -81,9 +81,7 @@ def trusted_networks(request):
         try:
             if request.POST.get("action") == "add":
                 if form.is_valid():
-                    services.trusted_network_add(
-                        actor=request.user, organisation=organisation, **form.cleaned_data
-                    )
+                    services.trusted_network_add(actor=request.user, organisation=organisation, **form.cleaned_data)
                     messages.success(request, _("The range has been added."))
                     return redirect(f"{request.path}?organisation={organisation.uuid}")
             elif request.POST.get("action") in ("enable", "disable"):
@@ -129,9 +127,7 @@ def trusted_network_remove(request, uuid):
     error = None
     if request.method == "POST":
         try:
-            services.trusted_network_remove(
-                actor=request.user, entry=entry, actor_ip=request_context.current().ip
-            )
+            services.trusted_network_remove(actor=request.user, entry=entry, actor_ip=request_context.current().ip)
         except ValidationError as refusal:
             error = refusal.messages[0]
         else:

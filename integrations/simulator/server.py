@@ -114,9 +114,15 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body() if method == "POST" else {}
         if not url.path.startswith("/_sim/"):
             with state.lock:
-                state.requests.append({"method": method, "path": url.path, "body": body,
-                                       "headers": {k.lower(): v for k, v in self.headers.items()},
-                                       "at": time.time()})
+                state.requests.append(
+                    {
+                        "method": method,
+                        "path": url.path,
+                        "body": body,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "at": time.time(),
+                    }
+                )
             fault = state.take_fault(url.path)
             if fault is not None:
                 time.sleep(fault.delay)
@@ -180,8 +186,14 @@ def sim_requests(state, url, body):
 
 def sim_faults(state, url, body):
     with state.lock:
-        state.faults.append(Fault(prefix=body.get("prefix", "/"), times=int(body.get("times", 1)),
-                                  status=int(body.get("status", 503)), delay=float(body.get("delay", 0))))
+        state.faults.append(
+            Fault(
+                prefix=body.get("prefix", "/"),
+                times=int(body.get("times", 1)),
+                status=int(body.get("status", 503)),
+                delay=float(body.get("delay", 0)),
+            )
+        )
     return 200, {"ok": True}
 
 

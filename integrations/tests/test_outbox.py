@@ -11,8 +11,7 @@ from integrations.services import outbox_deliver, outbox_enqueue
 
 
 def enqueue_sms(key="sms-1", phone="+77010000001"):
-    return outbox_enqueue(channel="sms", payload={"type": "sms", "phone": phone, "text": "Код: 1234"},
-                          idempotency_key=key)
+    return outbox_enqueue(channel="sms", payload={"type": "sms", "phone": phone, "text": "Код: 1234"}, idempotency_key=key)
 
 
 @pytest.mark.req("DSM39-4.13")

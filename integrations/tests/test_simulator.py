@@ -21,8 +21,9 @@ def test_person_registry_knows_nothing_of_serials_starting_with_nine(national_si
 
 def test_malformed_requests_are_refused(national_sim):
     assert requests.get(f"{national_sim.url}/person-registry/v1/persons/12ab", timeout=5).status_code == 400
-    response = requests.post(f"{national_sim.url}/sms/v1/messages", data=b"{not json",
-                             headers={"Content-Type": "application/json"}, timeout=5)
+    response = requests.post(
+        f"{national_sim.url}/sms/v1/messages", data=b"{not json", headers={"Content-Type": "application/json"}, timeout=5
+    )
     assert response.status_code == 400
 
 

@@ -231,8 +231,12 @@ AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY", "dev-only-audit-chain-key")
 AUDIT_RETENTION_YEARS = env_int("AUDIT_RETENTION_YEARS", 25)
 AUDIT_EXPORT_MAX_ROWS = env_int("AUDIT_EXPORT_MAX_ROWS", 200_000)
 # Changed-field names whose values the viewer masks (the journal stores them as they were).
-AUDIT_MASKED_FIELDS = frozenset(env_list("AUDIT_MASKED_FIELDS", "iin,phone,email,password,document_number,"
-                                         "address,registration_address,actual_address,birth_date"))
+AUDIT_MASKED_FIELDS = frozenset(
+    env_list(
+        "AUDIT_MASKED_FIELDS",
+        "iin,phone,email,password,document_number,address,registration_address,actual_address,birth_date",
+    )
+)
 CELERY_BEAT_SCHEDULE["verify-audit-chain"] = {"task": "audit.tasks.verify_audit_chain", "schedule": 24 * 3600.0}
 
 LOGGING = {

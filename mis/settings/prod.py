@@ -8,8 +8,10 @@ from .env import env_bool, env_int, env_list, env_str
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random string of at least 50 characters")
 if AUDIT_CHAIN_KEY.startswith("dev-only") or len(AUDIT_CHAIN_KEY) < 32:
-    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must be set to a random string of at least 32 characters, "
-                               "once per installation: the audit journal's hash chain depends on it")
+    raise ImproperlyConfigured(
+        "AUDIT_CHAIN_KEY must be set to a random string of at least 32 characters, "
+        "once per installation: the audit journal's hash chain depends on it"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this server answers to")

@@ -14,8 +14,12 @@ def test_catalogue_has_no_untranslated_or_fuzzy_entry(language):
     catalogues = sorted((BASE_DIR / "locale" / language).rglob("*.po"))
     assert catalogues, f"no catalogue for {language}"
     for catalogue in catalogues:
-        result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalogue)],
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(catalogue)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, f"{catalogue}: {result.stderr}"
 

@@ -182,8 +182,10 @@ def test_shorter_hours_keep_the_booked_patient_and_ask_for_a_move(desk, org):
 @pytest.mark.req("DSM80-8")
 def test_a_sick_day_closes_the_day_and_removing_it_reopens_it(desk, org):
     schedule = weekdays_9_to_13(ScheduleFactory(clinician=desk.doctor, department=desk.department))
-    desk.client.post(f"/scheduling/schedules/{schedule.uuid}/", form_data(desk.doctor, desk.department, desk.service,
-                                                                          WEEKDAYS_9_TO_13, room="101"))
+    desk.client.post(
+        f"/scheduling/schedules/{schedule.uuid}/",
+        form_data(desk.doctor, desk.department, desk.service, WEEKDAYS_9_TO_13, room="101"),
+    )
     tuesday = next_working(1)
     patient = PatientFactory(organisation=org.organisation, site=org.sites[0])
     booked = Slot.objects.get(schedule=schedule, starts_at=at(tuesday, 10))
@@ -199,8 +201,15 @@ def test_a_sick_day_closes_the_day_and_removing_it_reopens_it(desk, org):
     assert [(s.starts_at, s.is_blocked) for s in that_day()] == [(at(tuesday, 10), True)]
     page = desk.client.get(f"/scheduling/schedules/{schedule.uuid}/").content.decode()
     assert appointment.patient_name in page and "ОРВИ" in page
-    assert _schedule_pushes()[-1] == {"change": "exception_sick", "date": tuesday.isoformat(), "from": tuesday.isoformat(),
-                                      "to": tuesday.isoformat(), "added": 0, "removed": 15, "reopened": 0}
+    assert _schedule_pushes()[-1] == {
+        "change": "exception_sick",
+        "date": tuesday.isoformat(),
+        "from": tuesday.isoformat(),
+        "to": tuesday.isoformat(),
+        "added": 0,
+        "removed": 15,
+        "reopened": 0,
+    }
 
     exception = ScheduleException.objects.get(schedule=schedule)
     desk.client.post(f"/scheduling/schedules/{schedule.uuid}/exceptions/{exception.pk}/remove/")

@@ -15,8 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.req("DSM39-4.6")
 @pytest.mark.req("DSM39-4.12")
-def test_a_patient_books_in_the_cabinet_and_the_registrar_moves_it(page, browser, live_server, make_user, org,
-                                                                   password):
+def test_a_patient_books_in_the_cabinet_and_the_registrar_moves_it(page, browser, live_server, make_user, org, password):
     doctor = make_user(Role.DOCTOR, department=org.departments[0], first_name="Айгуль", last_name="Серикова")
     schedule = ScheduleFactory(clinician=doctor, department=org.departments[0], site=org.sites[0])
     first, second = slot_for(schedule, tomorrow_at(9)), slot_for(schedule, tomorrow_at(10, 30))

@@ -62,12 +62,25 @@ def totp_now(base32_key: str) -> str:
 @pytest.fixture
 def running_stack(tmp_path):
     port, redis_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(MIS_VAR_DIR=str(tmp_path / "var"), PORT=str(port), EMBEDDED_REDIS_PORT=str(redis_port),
-               CELERY_QUEUE=f"mis-run-{port}")
-    process = subprocess.Popen([sys.executable, "-m", "mis.stack", "run"], cwd=BASE_DIR, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_ENV", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        MIS_VAR_DIR=str(tmp_path / "var"),
+        PORT=str(port),
+        EMBEDDED_REDIS_PORT=str(redis_port),
+        CELERY_QUEUE=f"mis-run-{port}",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mis.stack", "run"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     output: list[str] = []
     threading.Thread(target=lambda: output.extend(process.stdout), daemon=True).start()
     base_url = f"http://127.0.0.1:{port}"
