@@ -6,7 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.forms import BootstrapMixin
 
 from .choices import DocumentKind
+from .models import FILE_TYPES
 from .services import max_upload_bytes
+
+# What the browser's file picker offers: the accepted types' extensions and content types.
+ACCEPT = ",".join([*(extension for kind in FILE_TYPES.values() for extension in kind.extensions), *FILE_TYPES])
 
 
 class DocumentUploadForm(BootstrapMixin, forms.Form):
@@ -17,7 +21,7 @@ class DocumentUploadForm(BootstrapMixin, forms.Form):
     issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     file = forms.FileField(
         label=_("File"),
-        widget=forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
     shared_with_patient = forms.BooleanField(label=_("Show in the patient's personal cabinet"), required=False, initial=True)
 

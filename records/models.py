@@ -3,6 +3,8 @@
 A later issue adds EDS signatures, structured records and PDF rendering on top of `Document`.
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,13 +17,27 @@ from mis.models import BaseModel
 from .choices import DocumentKind
 from .storage import document_storage
 
-# The types a document may be, by the extension its stored file gets (detected from the file's content).
-CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+@dataclass(frozen=True)
+class FileType:
+    """A type a document's file may be: told by its leading bytes, whatever its name or the browser says."""
+
+    magic: bytes
+    extensions: tuple[str, ...]  # the first is the one the stored file gets
+
+
+# The only list of accepted types: detection, file names, the form's `accept` and the constraint derive from it.
+FILE_TYPES = {
+    "application/pdf": FileType(b"%PDF-", (".pdf",)),
+    "image/jpeg": FileType(b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "image/png": FileType(b"\x89PNG\r\n\x1a\n", (".png",)),
+}
 
 
 def document_path(document: "Document", filename: str) -> str:
     """<year>/<month>/<uuid><ext>: never the uploaded name, which may hold a path or the patient's name."""
-    return f"{timezone.localdate():%Y/%m}/{document.uuid}{CONTENT_TYPES.get(document.content_type, '')}"
+    file_type = FILE_TYPES.get(document.content_type)
+    return f"{timezone.localdate():%Y/%m}/{document.uuid}{file_type.extensions[0] if file_type else ''}"
 
 
 class Document(BaseModel):
@@ -66,7 +82,7 @@ class Document(BaseModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(size__gt=0), name="document_not_empty"),
-            models.CheckConstraint(condition=Q(content_type__in=list(CONTENT_TYPES)), name="document_content_type"),
+            models.CheckConstraint(condition=Q(content_type__in=list(FILE_TYPES)), name="document_content_type"),
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="document_sha256"),
             models.CheckConstraint(condition=~Q(title=""), name="document_title"),
         ]

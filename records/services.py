@@ -24,18 +24,10 @@ from audit.services import record
 from patients.cabinet import cabinet_patients
 
 from .choices import DocumentKind
-from .models import CONTENT_TYPES, Document
+from .models import FILE_TYPES, Document
 
 # Staff need at least the clinical summary of a patient to see or add their documents (DSM80-10).
 DOCUMENT_LEVEL = AccessLevel.CLINICAL_SUMMARY
-
-# The leading bytes of each accepted type: what the file is, whatever its name or the browser says.
-MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-EXTENSIONS = {"application/pdf": {".pdf"}, "image/jpeg": {".jpg", ".jpeg"}, "image/png": {".png"}}
 
 
 def max_upload_bytes() -> int:
@@ -44,7 +36,7 @@ def max_upload_bytes() -> int:
 
 def detect_content_type(head: bytes) -> str | None:
     """The accepted type the file's first bytes announce, or None."""
-    return next((content_type for magic, content_type in MAGIC if head.startswith(magic)), None)
+    return next((content_type for content_type, kind in FILE_TYPES.items() if head.startswith(kind.magic)), None)
 
 
 def _inspect(uploaded_file) -> tuple[str, int, str]:
@@ -88,8 +80,9 @@ def safe_file_name(name: str, content_type: str) -> str:
     name = os.path.basename((name or "").replace("\\", "/"))
     name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip().strip(".") or "document"
     stem, extension = os.path.splitext(name)
-    if extension.lower() not in EXTENSIONS[content_type]:
-        stem, extension = name, CONTENT_TYPES[content_type]
+    extensions = FILE_TYPES[content_type].extensions
+    if extension.lower() not in extensions:
+        stem, extension = name, extensions[0]
     return f"{stem[:200]}{extension}"
 
 
@@ -178,20 +171,23 @@ def document_add(
     return document
 
 
-def _opened_via(actor, document: Document) -> str:
-    """How the actor reaches this document: as staff of the patient, or through the personal cabinet."""
-    if actor.has_perm("records.view_document") and can_access_patient(actor, document.patient, DOCUMENT_LEVEL):
-        return "staff"
-    if document.shared_with_patient and cabinet_patients(actor).filter(pk=document.patient_id).exists():
-        return "cabinet"
-    raise Http404(_("No such document."))
+def _may_open(actor, document: Document, via: str) -> bool:
+    """Whether the actor reaches the document by exactly this path: as staff of the patient, or through the
+    personal cabinet of a person they may open it for."""
+    if via == "staff":
+        return actor.has_perm("records.view_document") and can_access_patient(actor, document.patient, DOCUMENT_LEVEL)
+    if via == "cabinet":
+        return document.shared_with_patient and cabinet_patients(actor).filter(pk=document.patient_id).exists()
+    raise ValueError(f"Unknown way to open a document: {via!r}")
 
 
 @transaction.atomic
-def document_open(*, actor, document: Document) -> File:
-    """The document's file, opened for download, once the actor's access is checked; journaled as an export
-    (the file leaves the system). The caller closes the handle (a FileResponse does)."""
-    via = _opened_via(actor, document)
+def document_open(*, actor, document: Document, via: str) -> File:
+    """The document's file, opened for download once the actor's access by `via` ("staff" or "cabinet") is
+    checked (404 otherwise); journaled as an export (the file leaves the system). The caller closes the
+    handle (a FileResponse does)."""
+    if not _may_open(actor, document, via):
+        raise Http404(_("No such document."))
     try:
         handle = document.file.storage.open(document.file.name, "rb")
     except FileNotFoundError:

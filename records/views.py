@@ -54,9 +54,7 @@ def patient_documents(request, patient_uuid):
             else:
                 messages.success(request, _("The document is added."))
                 return redirect("records:patient_documents", patient_uuid=patient.uuid)
-    page = Paginator(selectors.documents_for_patient_staff(request.user, patient), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.documents_for_patient_staff(patient), PAGE_SIZE).get_page(request.GET.get("page"))
     services.documents_viewed(actor=request.user, patient=patient, documents=page.object_list, via="staff")
     return render(
         request,
@@ -68,10 +66,12 @@ def patient_documents(request, patient_uuid):
 
 @requires("records.view_document")
 def document_download(request, uuid):
-    document = get_object_or_404(selectors.documents_visible_to_staff(request.user).select_related("patient"), uuid=uuid)
+    document = selectors.document_for_staff(request.user, uuid)
+    if document is None:
+        raise Http404(_("No such document."))
     if blocked := consent_block(request, document.patient):
         return blocked
-    return _download(services.document_open(actor=request.user, document=document), document)
+    return _download(services.document_open(actor=request.user, document=document, via="staff"), document)
 
 
 # --- The personal cabinet (DSM39-4.12, DSM39-4.18) --------------------------------------------------
@@ -91,4 +91,4 @@ def my_document_download(request, uuid):
     if patient is None:
         raise Http404(_("No such document."))
     document = get_object_or_404(selectors.documents_for_cabinet(patient).select_related("patient"), uuid=uuid)
-    return _download(services.document_open(actor=request.user, document=document), document)
+    return _download(services.document_open(actor=request.user, document=document, via="cabinet"), document)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.helpers import force_login_verified
+from audit.models import AuditEntry
 from monitoring.services import plan_start, reading_record
 from patients.tests.factories import PatientFactory
 from records.tests.factories import add_document
@@ -19,6 +20,7 @@ HEART_RATE = {"indicator": "heart_rate", "warning_low": 50, "warning_high": 100,
 
 
 @pytest.mark.req("DSM39-4.12")
+@pytest.mark.req("DSM39-4.18")
 def test_the_overview_summarises_every_section_for_the_open_cabinet_only(
     client, english, org, make_user, django_assert_max_num_queries
 ):
@@ -47,3 +49,6 @@ def test_the_overview_summarises_every_section_for_the_open_cabinet_only(
     local = timezone.localtime(session.scheduled_start)
     assert summaries["remote_sessions"].startswith("Next: ") and local.strftime("%H:%M") in summaries["remote_sessions"]
     assert summaries["appointments"] == ""  # nothing booked: no line rather than a zero
+    # The opening is in the journal the person reads of who saw their data.
+    entry = AuditEntry.objects.filter(action="view", fields__part="cabinet_overview").get()
+    assert (entry.actor, entry.patient) == (patient.user, patient)

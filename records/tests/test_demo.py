@@ -1,11 +1,8 @@
-import pytest
-
 from mis.demo import DemoContext
 from records import demo
 from records.models import Document
 
 
-@pytest.mark.req("DSM39-4.12")
 def test_the_demo_patient_gets_two_real_pdf_documents_once(clinic, private_media):
     context = DemoContext(users={"doctor": clinic.doctor, "patient": clinic.patient.user})
     demo.seed(context)

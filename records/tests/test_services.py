@@ -133,11 +133,25 @@ def test_a_merged_record_takes_no_new_documents(clinic, org):
 @pytest.mark.req("DSM39-4.18")
 def test_opening_a_document_is_journaled_as_an_export_and_checks_access(clinic, other_clinic_doctor):
     document = add_document(clinic.doctor, clinic.patient, shared=False)
-    with document_open(actor=clinic.nurse, document=document) as handle:
+    with document_open(actor=clinic.nurse, document=document, via="staff") as handle:
         assert handle.read() == PDF
     entry = AuditEntry.objects.get(action="export", object_id=str(document.pk))
     assert entry.actor == clinic.nurse and entry.patient == clinic.patient and entry.fields["via"] == "staff"
     for outsider in (other_clinic_doctor, clinic.registrar, clinic.patient.user):  # not shared: not for the patient
-        with pytest.raises(Http404):
-            document_open(actor=outsider, document=document)
+        for via in ("staff", "cabinet"):
+            with pytest.raises(Http404):
+                document_open(actor=outsider, document=document, via=via)
     assert AuditEntry.objects.filter(action="export").count() == 1
+
+
+@pytest.mark.req("DSM39-4.18")
+def test_a_document_opens_only_by_the_path_the_caller_names(clinic):
+    document = add_document(clinic.doctor, clinic.patient)
+    with pytest.raises(Http404):  # staff of the patient, but not through a cabinet of theirs
+        document_open(actor=clinic.nurse, document=document, via="cabinet")
+    with pytest.raises(Http404):  # the patient, but not as staff
+        document_open(actor=clinic.patient.user, document=document, via="staff")
+    with document_open(actor=clinic.patient.user, document=document, via="cabinet") as handle:
+        assert handle.read() == PDF
+    entry = AuditEntry.objects.get(action="export", object_id=str(document.pk))
+    assert entry.actor == clinic.patient.user and entry.fields["via"] == "cabinet"
