@@ -10,20 +10,16 @@ class TelemedConfig(AppConfig):
     nav_items = (NavItem(_("Remote sessions"), "telemed:my_sessions", "telemed.conduct_remote_session", order=25),)
 
     def ready(self) -> None:
-        from django.db.models import Q
-
         from accounts.access import register_patient_relation
         from patients.cabinet import CabinetSection, register_section
         from patients.chart import ChartLink, register_chart_link
 
-        from .choices import LIVE_SESSION_STATUSES
+        from .permissions import treated_in_session_q
         from .selectors import next_session_summary, unread_messages_summary
 
-        # The clinician of a live remote session treats the patient (DSM80-10), at their own role's level.
-        register_patient_relation(
-            "remote_session",
-            lambda user: Q(remote_sessions__clinician=user, remote_sessions__status__in=list(LIVE_SESSION_STATUSES)),
-        )
+        # The clinician of a remote session under way or about to be held treats the patient (DSM80-10),
+        # at their own role's level.
+        register_patient_relation("remote_session", treated_in_session_q)
         register_chart_link(
             ChartLink("telemed", _("Remote care"), "telemed:patient_telemed", "telemed.conduct_remote_session", 40)
         )

@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 
 class SessionForm(models.TextChoices):
-    """The form of a remote session (форма дистанционной услуги, DSM39-6.2)."""
+    """The form of a remote session (форма дистанционной услуги)."""
 
     VIDEO = "video", _("Video")
     AUDIO = "audio", _("Audio")

@@ -1,31 +1,13 @@
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
 from accounts.models import User
+from scheduling.forms import person_label
 from scheduling.models import Appointment
 
 from .choices import MessageKind, SessionForm
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def clinicians_in(organisation_ids) -> QuerySet[User]:
-    """Active users whose role in one of these organisations lets them conduct remote sessions."""
-    return (
-        User.objects.filter(
-            is_active=True,
-            role_assignments__organisation_id__in=organisation_ids,
-            role_assignments__role__permissions__content_type__app_label="telemed",
-            role_assignments__role__permissions__codename="conduct_remote_session",
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
 
 
 class ScheduleSessionForm(BootstrapMixin, forms.Form):
@@ -47,10 +29,10 @@ class ScheduleSessionForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, clinicians, appointments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clinician"].queryset = clinicians
-        self.fields["clinician"].label_from_instance = _person
+        self.fields["clinician"].label_from_instance = person_label
         self.fields["appointment"].queryset = appointments
         self.fields["appointment"].label_from_instance = lambda a: (
-            f"{timezone.localtime(a.starts_at):%d.%m.%Y %H:%M} — {a.service_name}, {_person(a.clinician)}"
+            f"{timezone.localtime(a.starts_at):%d.%m.%Y %H:%M} — {a.service_name}, {person_label(a.clinician)}"
         )
         self._style()
 

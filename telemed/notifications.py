@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from integrations.services import outbox_enqueue_many
+from patients.recipients import clinician as clinician_recipient
 from patients.recipients import patient_side
 from scheduling.notifications import in_app_notify
 
@@ -45,27 +46,30 @@ def _when(session) -> str:
 
 def patient_waiting(session) -> None:
     """Tell the clinician, in the app, that the patient has entered the waiting room."""
-    clinician = session.clinician
-    with translation.override(clinician.preferred_language or "ru"):
+    clinician = clinician_recipient(session.clinician)
+    with translation.override(clinician.language):
         subject = _("The patient is in the waiting room")
         body = _("%(patient)s is waiting for the remote session of %(when)s.") % {
             "patient": session.patient.full_name,
             "when": _when(session),
         }
-    in_app_notify(users=[clinician], subject=subject, body=body)
+    in_app_notify(users=[clinician.user], subject=subject, body=body)
 
 
 def session_cancelled(session, *, by_clinician: bool, reason: str) -> None:
-    """Tell the other side, in the app, that the session is cancelled and why."""
-    people = [r.user for r in patient_side(session.patient, cabinet_only=True)] if by_clinician else [session.clinician]
-    for user in people:
-        if user is None:
+    """Tell the other side, in the app and each in their own language, that the session is cancelled and why."""
+    if by_clinician:
+        recipients = patient_side(session.patient, cabinet_only=True)
+    else:
+        recipients = [clinician_recipient(session.clinician)]
+    for recipient in recipients:
+        if recipient.user is None:  # the patient without a cabinet account: nowhere to show it in the app
             continue
-        with translation.override(getattr(user, "preferred_language", "") or "ru"):
+        with translation.override(recipient.language):
             subject = _("Remote session cancelled")
             body = _("The remote session of %(patient)s on %(when)s is cancelled: %(reason)s") % {
                 "patient": session.patient.full_name,
                 "when": _when(session),
                 "reason": reason,
             }
-        in_app_notify(users=[user], subject=subject, body=body)
+        in_app_notify(users=[recipient.user], subject=subject, body=body)

@@ -4,12 +4,16 @@ Staff holding `telemed.conduct_remote_session` see those of the patients they ma
 level; the session's clinician and a message's author always see theirs; the patient and their legal
 representatives see the patient's own (the personal cabinet)."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from accounts.access import patients_visible_to
 from accounts.choices import AccessLevel
 from patients.cabinet import cabinet_patients
 
+from .choices import SessionStatus
 from .models import ClinicianMessage, RemoteSession
 
 CONDUCT = "telemed.conduct_remote_session"
@@ -17,8 +21,22 @@ CONDUCT = "telemed.conduct_remote_session"
 LEVEL = AccessLevel.CLINICAL_SUMMARY
 
 
-def is_clinician(user) -> bool:
-    return user.is_authenticated and user.has_perm(CONDUCT)
+# A scheduled session opens the patient to its clinician only this near its start, either side of now:
+# enough to prepare and to follow up, not for weeks ahead of a session or after one never held.
+TREATING_WINDOW = datetime.timedelta(hours=24)
+
+
+def treated_in_session_q(user) -> Q:
+    """The patients this user treats through a remote session (a Q over Patient, DSM80-10): one under way
+    or with the patient in the waiting room, or one scheduled within `TREATING_WINDOW` of now."""
+    now = timezone.now()
+    return Q(remote_sessions__clinician=user) & (
+        Q(remote_sessions__status__in=[SessionStatus.WAITING, SessionStatus.IN_PROGRESS])
+        | Q(
+            remote_sessions__status=SessionStatus.SCHEDULED,
+            remote_sessions__scheduled_start__range=(now - TREATING_WINDOW, now + TREATING_WINDOW),
+        )
+    )
 
 
 def remote_sessions_visible_to(user) -> QuerySet[RemoteSession]:

@@ -6,7 +6,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from patients.cabinet import next_on
+from accounts.models import User
+from patients.cabinet import cabinet_patients, next_on
 from scheduling.choices import REMOTE_FORMS, AppointmentStatus
 
 from .choices import LIVE_SESSION_STATUSES
@@ -54,8 +55,30 @@ def session_for(user, uuid) -> QuerySet[RemoteSession]:
     return remote_sessions_visible_to(user).select_related("patient", "clinician", "appointment__service").filter(uuid=uuid)
 
 
-def message_for(user, uuid) -> QuerySet[ClinicianMessage]:
-    return messages_visible_to(user).select_related("patient", "author", "read_by").filter(uuid=uuid)
+def cabinet_message(user, uuid) -> QuerySet[ClinicianMessage]:
+    """A message to one of the persons of the user's personal cabinet: the cabinet opens no other, even
+    to a user who also writes messages as a clinician."""
+    return (
+        messages_visible_to(user)
+        .filter(patient__in=cabinet_patients(user), uuid=uuid)
+        .select_related("patient", "author", "read_by")
+    )
+
+
+def clinicians_for(user) -> QuerySet[User]:
+    """Whom this user may schedule a remote session with: active users whose role in one of the user's
+    organisations lets them conduct remote sessions."""
+    organisation_ids = {assignment.organisation_id for assignment in user.active_role_assignments()}
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__organisation_id__in=organisation_ids,
+            role_assignments__role__permissions__content_type__app_label="telemed",
+            role_assignments__role__permissions__codename="conduct_remote_session",
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
 
 
 def remote_appointments(patient):

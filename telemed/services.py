@@ -15,13 +15,15 @@ from audit.choices import AuditAction
 from audit.services import record, record_many
 from scheduling.choices import REMOTE_FORMS, AppointmentStatus
 
-from . import notifications
+from . import notifications, selectors
 from .choices import CLINICIAN_MOVES, NEEDS_REASON, PATIENT_MOVES, MessageKind, SessionForm, SessionStatus
 from .models import WAITING_ROOM_OPENS, ClinicianMessage, RemoteSession, RemoteSessionHistory
 from .permissions import CONDUCT, LEVEL, is_patient_side
 
 # A session may be scheduled for a moment that has just passed: "now", typed to the minute.
 SCHEDULE_GRACE = datetime.timedelta(minutes=15)
+# ...and no further ahead than this: a date years away is a typing mistake.
+SCHEDULE_HORIZON = datetime.timedelta(days=90)
 
 
 def _organisation_id(clinician, patient) -> int:
@@ -53,10 +55,24 @@ def remote_session_schedule(
     require_patient_access(actor, patient, LEVEL)
     if not clinician.is_active or not clinician.has_perm(CONDUCT):
         raise ValidationError({"clinician": _("This person does not conduct remote sessions.")})
+    if not selectors.clinicians_for(actor).filter(pk=clinician.pk).exists():
+        raise ValidationError({"clinician": _("This clinician does not work in your organisation.")})
     if timezone.is_naive(scheduled_start):
         raise ValueError("scheduled_start must be an aware datetime")
-    if scheduled_start < timezone.now() - SCHEDULE_GRACE:
+    now = timezone.now()
+    if scheduled_start < now - SCHEDULE_GRACE:
         raise ValidationError({"scheduled_start": _("This time has passed; choose a later one.")})
+    if scheduled_start > now + SCHEDULE_HORIZON:
+        raise ValidationError(
+            {
+                "scheduled_start": ngettext(
+                    "A remote session can be scheduled at most %(days)d day ahead.",
+                    "A remote session can be scheduled at most %(days)d days ahead.",
+                    SCHEDULE_HORIZON.days,
+                )
+                % {"days": SCHEDULE_HORIZON.days}
+            }
+        )
     if form not in SessionForm.values:
         raise ValidationError({"form": _("Choose video, audio or text chat.")})
     if not patient.is_active:
@@ -204,13 +220,19 @@ def message_send(*, actor, patient, kind: str, subject: str, body: str) -> Clini
     return message
 
 
-@transaction.atomic
 def message_mark_read(*, actor, message: ClinicianMessage) -> ClinicianMessage:
-    """The patient or their representative has read the message: the first reading is kept and journaled."""
-    message = ClinicianMessage.objects.select_for_update(of=("self",)).select_related("patient").get(pk=message.pk)
-    if not is_patient_side(actor, message.patient):
-        raise PermissionDenied(_("Only the patient or their legal representative marks a message read."))
-    if message.read_at is None:
+    """The patient or their representative has read the message: the first reading is kept and journaled.
+    A message already read is returned as it is: nothing to lock, write or journal."""
+    if message.is_read:
+        return message
+    with transaction.atomic():
+        message = (
+            ClinicianMessage.objects.select_for_update(of=("self",)).select_related("patient", "author").get(pk=message.pk)
+        )
+        if not is_patient_side(actor, message.patient):
+            raise PermissionDenied(_("Only the patient or their legal representative marks a message read."))
+        if message.is_read:  # read by another of the patient's side meanwhile
+            return message
         message.read_at, message.read_by = timezone.now(), actor
         message.save(update_fields=["read_at", "read_by", "updated_at"])
         record(

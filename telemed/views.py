@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mis.pages import form_errors, requires
-from patients.cabinet import cabinet_context, cabinet_patient, cabinet_patients
+from patients.cabinet import cabinet_context, cabinet_patient
 from patients.views import consent_block, staff_patient
 
 from . import selectors, services
 from .choices import ACTION_LABELS, NEEDS_REASON, SessionStatus
-from .forms import MessageForm, ScheduleSessionForm, TransitionForm, clinicians_in
-from .models import WAITING_ROOM_OPENS, ClinicianMessage, RemoteSession
+from .forms import MessageForm, ScheduleSessionForm, TransitionForm
+from .models import WAITING_ROOM_OPENS, RemoteSession
 from .permissions import CONDUCT, LEVEL
 
 CABINET = "patients.use_personal_cabinet"
@@ -33,10 +33,9 @@ def _actions(user, session: RemoteSession) -> list[dict]:
 
 # --- Staff: the patient's remote care ---------------------------------------------------------------
 def _schedule_form(request, patient, data=None) -> ScheduleSessionForm:
-    organisations = {assignment.organisation_id for assignment in request.user.active_role_assignments()}
     return ScheduleSessionForm(
         data,
-        clinicians=clinicians_in(organisations),
+        clinicians=selectors.clinicians_for(request.user),
         appointments=selectors.remote_appointments(patient),
         initial={"clinician": request.user.uuid},
     )
@@ -125,6 +124,8 @@ def my_sessions(request):
 @requires(CONDUCT)
 def session(request, uuid):
     session = get_object_or_404(selectors.session_for(request.user, uuid))
+    if blocked := consent_block(request, session.patient):
+        return blocked
     services.telemed_viewed(actor=request.user, patient=session.patient, what="remote_session", obj=session)
     return render(
         request,
@@ -193,19 +194,14 @@ def my_messages(request):
     if patient is None:
         return redirect("patients:cabinet")
     services.telemed_viewed(actor=request.user, patient=patient, what="cabinet_messages")
-    inbox = patient.clinician_messages.select_related("author").order_by("-created_at", "-pk")[: selectors.LIST_LIMIT]
+    inbox = selectors.patient_messages(request.user, patient)
     return render(request, "telemed/cabinet/messages.html", {**cabinet_context(request, patient), "inbox": inbox})
 
 
 @requires(CABINET)
 def my_message(request, uuid):
     """Opening a message marks it read, once, for the patient and their representatives alike."""
-    message = get_object_or_404(
-        ClinicianMessage.objects.select_related("patient", "author", "read_by").filter(
-            patient__in=cabinet_patients(request.user)
-        ),
-        uuid=uuid,
-    )
+    message = get_object_or_404(selectors.cabinet_message(request.user, uuid))
     services.telemed_viewed(actor=request.user, patient=message.patient, what="clinician_message", obj=message)
     message = services.message_mark_read(actor=request.user, message=message)
     return render(request, "telemed/cabinet/message.html", {**cabinet_context(request, message.patient), "message": message})

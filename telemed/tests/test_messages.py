@@ -73,7 +73,7 @@ def test_a_representative_without_a_cabinet_account_or_whose_right_expired_is_no
     assert set(OutboxMessage.objects.filter(channel="sms").values_list("payload__phone", flat=True)) == {"+77010000011"}
 
 
-def test_reading_is_marked_once_by_the_patients_side_and_journaled(care, make_user):
+def test_reading_is_marked_once_by_the_patients_side_and_journaled(care, make_user, django_assert_num_queries):
     message = send(care)
     with pytest.raises(PermissionDenied):
         message_mark_read(actor=care.doctor, message=message)
@@ -81,5 +81,8 @@ def test_reading_is_marked_once_by_the_patients_side_and_journaled(care, make_us
     assert read.read_by == care.mother and read.read_at is not None
     again = message_mark_read(actor=care.patient.user, message=message)
     assert again.read_by == care.mother and again.read_at == read.read_at  # the first reading stays
+    with django_assert_num_queries(0):  # one known to be read: nothing to lock or look up
+        assert message_mark_read(actor=care.patient.user, message=again) is again
+        assert again.author == care.doctor  # loaded with the message, for the page
     [entry] = AuditEntry.objects.filter(object_type="telemed.ClinicianMessage", action="update")
     assert entry.actor == care.mother and entry.patient_id == care.patient.pk and "read_at" in entry.fields

@@ -7,9 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from accounts.access import can_access_patient
+from accounts.roles import Role
+from accounts.services import role_assign
+from accounts.tests.factories import OrganisationFactory, UserFactory
 from audit.models import AuditEntry
 from patients.tests.factories import PatientFactory
 from scheduling.models import Notification
@@ -96,6 +100,22 @@ def test_cancelling_needs_a_reason_and_tells_the_other_side(care):
     assert Notification.objects.get(recipient=care.doctor).body.endswith("Feeling better")
 
 
+def test_the_clinician_cancelling_tells_the_patients_side_each_in_their_language(care):
+    session = schedule_session(doctor=care.doctor, patient=care.patient)
+    remote_session_transition(actor=care.doctor, session=session, to="cancelled", reason="Clinician ill")
+    notices = {notice.recipient_id: notice for notice in Notification.objects.all()}
+    assert set(notices) == {care.patient.user.pk, care.mother.pk}  # not the clinician: they cancelled it
+    subjects = {}
+    for language in ("kk", "ru"):
+        with translation.override(language):
+            subjects[language] = gettext("Remote session cancelled")
+    assert subjects["kk"] != subjects["ru"]
+    # The patient's language is the record's (Kazakh), whatever their account says; the mother's is hers.
+    assert notices[care.patient.user.pk].subject == subjects["kk"]
+    assert notices[care.mother.pk].subject == subjects["ru"]
+    assert all(notice.body.endswith("Clinician ill") for notice in notices.values())
+
+
 def test_the_waiting_room_opens_shortly_before_the_session(care):
     session = schedule_session(doctor=care.doctor, patient=care.patient, minutes=120)
     with pytest.raises(ValidationError):
@@ -172,6 +192,44 @@ def test_only_a_clinician_who_sees_the_patient_schedules_and_times_are_aware_and
             form="video",
         )
     assert not RemoteSession.objects.exists()
+
+
+@pytest.fixture
+def foreign_doctor(org):
+    """A doctor of another clinic."""
+    other = OrganisationFactory(code="OTHER")
+    doctor = UserFactory(organisation=other)
+    role_assign(user=doctor, role=Role.DOCTOR, organisation=other)
+    return doctor
+
+
+def test_a_clinician_of_another_clinic_or_a_time_too_far_ahead_is_refused_and_nothing_saved(care, foreign_doctor, english):
+    with pytest.raises(ValidationError) as refused:
+        schedule_session(doctor=care.doctor, patient=care.patient, clinician=foreign_doctor)
+    assert refused.value.message_dict == {"clinician": ["This clinician does not work in your organisation."]}
+    with pytest.raises(ValidationError) as refused:
+        schedule_session(doctor=care.doctor, patient=care.patient, minutes=60 * 24 * 91)
+    assert refused.value.message_dict == {"scheduled_start": ["A remote session can be scheduled at most 90 days ahead."]}
+    assert not RemoteSession.objects.exists() and not RemoteSessionHistory.objects.exists()
+    assert not AuditEntry.objects.filter(object_type="telemed.RemoteSession").exists()
+    assert schedule_session(doctor=care.doctor, patient=care.patient, minutes=60 * 24 * 89).is_live
+
+
+@pytest.mark.req("DSM80-10")
+def test_a_scheduled_session_opens_the_patient_to_its_clinician_only_near_its_start(care, make_user, org):
+    paediatrician = make_user("doctor", department=org.departments[1])
+    far = schedule_session(doctor=care.doctor, patient=care.patient, clinician=paediatrician, minutes=60 * 24 * 30)
+    assert not can_access_patient(paediatrician, care.patient)  # a month ahead: not yet
+    near = schedule_session(doctor=care.doctor, patient=care.patient, clinician=paediatrician, minutes=60 * 23)
+    assert can_access_patient(paediatrician, care.patient)  # within a day of its start
+    remote_session_transition(actor=paediatrician, session=near, to="cancelled", reason="Ill")
+    # The cancelled one is near and the scheduled one far: neither is both, so nothing opens.
+    assert not can_access_patient(paediatrician, care.patient)
+    # A scheduled session never held stops counting a day after its time.
+    RemoteSession.objects.filter(pk=far.pk).update(scheduled_start=timezone.now() - datetime.timedelta(hours=23))
+    assert can_access_patient(paediatrician, care.patient)
+    RemoteSession.objects.filter(pk=far.pk).update(scheduled_start=timezone.now() - datetime.timedelta(hours=25))
+    assert not can_access_patient(paediatrician, care.patient)
 
 
 @pytest.mark.req("DSM80-10")

@@ -5,9 +5,15 @@ represented; lists take a bounded number of queries."""
 import datetime
 
 import pytest
+from django.contrib import messages
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
+from accounts.access import register_patient_relation, unregister_patient_relation
+from accounts.roles import Role
+from accounts.services import role_assign
+from accounts.tests.factories import OrganisationFactory, UserFactory
 from accounts.tests.helpers import force_login_verified
 from audit.models import AuditEntry
 from patients.tests.factories import PatientFactory, RepresentativeFactory
@@ -121,6 +127,31 @@ def test_the_session_page_answers_four_ways_with_the_clinicians_actions(care, pe
     assert 'data-testid="video-area"' in page.content.decode()
 
 
+@pytest.fixture
+def outsider(care):
+    """A doctor of another clinic who sees `care.patient` (a stand-in for a relation such as a referral)."""
+    doctor = UserFactory(organisation=OrganisationFactory(code="OTHER"))
+    role_assign(user=doctor, role=Role.DOCTOR, organisation=doctor.organisation)
+    register_patient_relation("test_referred", lambda user: Q(pk=care.patient.pk) if user.pk == doctor.pk else Q(pk__in=[]))
+    yield doctor
+    unregister_patient_relation("test_referred")
+
+
+@pytest.mark.req("DSM80-25")
+def test_the_session_page_of_another_clinics_patient_waits_for_the_consent(care, outsider, national_sim):
+    session = schedule_session(doctor=outsider, patient=care.patient)
+    national_sim.control("consents", iin=care.patient.iin, status="pending")
+    client = signed_in(outsider)
+    url = reverse("telemed:session", args=[session.uuid])
+    page = client.get(url).content.decode()
+    assert 'data-testid="consent-pending"' in page and 'data-testid="session"' not in page
+    assert care.patient.iin not in page
+    assert not AuditEntry.objects.filter(action="view", actor=outsider, patient=care.patient).exists()
+    national_sim.control("consents", iin=care.patient.iin, status="granted")
+    assert client.post(reverse("patients:consent_check", args=[care.patient.uuid])).status_code == 302
+    assert 'data-testid="session"' in client.get(url).content.decode()
+
+
 def test_the_clinicians_sessions_start_and_complete_from_the_list(care, people, make_user):
     url = reverse("telemed:my_sessions")
     anonymous = Client().get(url)
@@ -211,14 +242,16 @@ def test_opening_a_message_marks_it_read_and_journals_the_reading(care):
 
 
 @pytestmark_cabinet
-def test_the_patient_enters_the_waiting_room_and_cancels_with_a_reason_from_the_cabinet(care):
+def test_the_patient_enters_the_waiting_room_and_cancels_with_a_reason_from_the_cabinet(care, client, english):
     session = schedule_session(doctor=care.doctor, patient=care.patient)
-    client = signed_in(care.patient.user)
+    client = force_login_verified(client, care.patient.user)
     url = reverse("telemed:session_transition", args=[session.uuid])
-    assert client.post(url, {"to": "waiting"})["Location"] == reverse("telemed:my_remote_sessions")
+    entered = client.post(url, {"to": "waiting"}, follow=True)
+    assert entered.redirect_chain == [(reverse("telemed:my_remote_sessions"), 302)]
     refused = client.post(url, {"to": "cancelled", "reason": ""}, follow=True)
     assert RemoteSession.objects.get(pk=session.pk).status == "waiting"
-    assert [str(m) for m in refused.context["messages"]]  # said why
+    [said] = refused.context["messages"]  # said why
+    assert said.level == messages.ERROR and str(said) == "Say why."
     client.post(url, {"to": "cancelled", "reason": "Feeling better"})
     assert RemoteSession.objects.get(pk=session.pk).status == "cancelled"
     past = client.get(reverse("telemed:my_remote_sessions")).context["past"]
