@@ -1,19 +1,9 @@
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mis.navigation import NavItem
-
-
-def monitors(user):
-    """Patients whose active monitoring plan the user ordered or carries out (DSM39-4.15)."""
-    from django.db.models import Q
-    from django.utils import timezone
-
-    in_force = Q(monitoring_plans__status="active") & (
-        Q(monitoring_plans__ends_on__isnull=True) | Q(monitoring_plans__ends_on__gte=timezone.localdate())
-    )
-    return in_force & (Q(monitoring_plans__ordering_doctor=user) | Q(monitoring_plans__monitoring_clinician=user))
 
 
 class MonitoringConfig(AppConfig):
@@ -26,11 +16,12 @@ class MonitoringConfig(AppConfig):
         from patients.cabinet import CabinetSection, register_section
         from patients.chart import ChartLink, register_chart_link
 
-        from .selectors import open_alerts_summary
+        from .selectors import monitored_by, open_alerts_summary
 
         # The doctor who ordered monitoring and the clinician carrying it out see the patient while the
-        # plan is in force, at their own role's level.
-        register_patient_relation("monitoring_plan", monitors)
+        # plan is in force (DSM39-4.15), at their own role's level: the one rule of "in force",
+        # MonitoringPlanQuerySet.active, through monitored_by.
+        register_patient_relation("monitoring_plan", lambda user: Q(pk__in=monitored_by(user)))
         register_chart_link(
             ChartLink("monitoring", _("Monitoring"), "monitoring:patient_monitoring", "monitoring.view_monitoring", 50)
         )

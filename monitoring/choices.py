@@ -6,6 +6,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.choices import AccessLevel
+
+# How much of a patient's record monitoring data is: a nurse's default level opens it.
+MONITORING_LEVEL = AccessLevel.CLINICAL_SUMMARY
+
 
 class Indicator(models.TextChoices):
     """A health indicator (показатель) that a plan watches and a reading measures."""

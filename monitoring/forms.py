@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import BootstrapMixin
+from scheduling.forms import person_label
 
 from .choices import UNIT_LABELS, Indicator
 from .models import LIMIT_FIELDS, PlanLimit
@@ -65,7 +66,7 @@ class PlanForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, clinicians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["monitoring_clinician"].queryset = clinicians
-        self.fields["monitoring_clinician"].label_from_instance = lambda user: user.get_full_name() or user.username
+        self.fields["monitoring_clinician"].label_from_instance = person_label
         for indicator in Indicator:
             for name in LIMIT_FIELDS:
                 self.fields[f"{indicator}__{name}"] = _number(PlanLimit._meta.get_field(name).verbose_name, required=False)

@@ -25,10 +25,13 @@ LIMIT_FIELDS = ("warning_low", "warning_high", "critical_low", "critical_high")
 
 
 class MonitoringPlanQuerySet(models.QuerySet):
-    def active(self, on=None):
-        """Plans in force on `on` (today in the clinic's zone): not ended, and not past their end date."""
-        on = on or timezone.localdate()
-        return self.filter(status=PlanStatus.ACTIVE, started_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    def active(self):
+        """Plans in force today (the clinic's zone): started, not ended, and not past their end date. The one
+        rule of "in force": alerts, the access a plan gives (apps.py) and the pages all start from it."""
+        today = timezone.localdate()
+        return self.filter(status=PlanStatus.ACTIVE, started_on__lte=today).filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+        )
 
 
 class MonitoringPlan(BaseModel):

@@ -12,10 +12,11 @@ from accounts.models import User
 from accounts.roles import Role
 from audit.choices import AuditAction
 from audit.services import record, record_many
+from patients.choices import ConsentStatus
+from patients.models import PersonalDataConsent
 
-from .choices import AlertLevel, AlertStatus
+from .choices import MONITORING_LEVEL, AlertLevel, AlertStatus
 from .models import Alert, MonitoringPlan, Reading
-from .services import MONITORING_LEVEL
 
 READINGS_PER_PAGE = 50
 ALERTS_PER_PAGE = 50
@@ -51,21 +52,6 @@ def monitoring_clinicians_for(user) -> QuerySet[User]:
     )
 
 
-def _plans(patient, *, only_active: bool = False) -> list[MonitoringPlan]:
-    plans = MonitoringPlan.objects.active() if only_active else MonitoringPlan.objects.all()
-    return list(
-        plans.filter(patient=patient)
-        .select_related("ordering_doctor", "monitoring_clinician")
-        .prefetch_related("limits")
-        .order_by("status", "-started_on", "-pk")[:20]
-    )
-
-
-def _readings_page(patient, page_number) -> Page:
-    readings = Reading.objects.filter(patient=patient).select_related("alert", "entered_by").order_by("-taken_at", "-pk")
-    return Paginator(readings, READINGS_PER_PAGE).get_page(page_number)
-
-
 @dataclass
 class PatientMonitoring:
     plans: list[MonitoringPlan]
@@ -73,54 +59,79 @@ class PatientMonitoring:
     alerts: list[Alert]
 
 
+def _monitoring(
+    *, user, patient, page, plans: QuerySet[MonitoringPlan], alerts: QuerySet[Alert], part: str
+) -> PatientMonitoring:
+    """The plans (of `plans`), a page of readings and the `alerts` of one patient, journaled as one view."""
+    data = PatientMonitoring(
+        plans=list(
+            plans.filter(patient=patient)
+            .select_related("ordering_doctor", "monitoring_clinician")
+            .prefetch_related("limits")
+            .order_by("status", "-started_on", "-pk")[:20]
+        ),
+        readings=Paginator(
+            Reading.objects.filter(patient=patient).select_related("alert", "entered_by").order_by("-taken_at", "-pk"),
+            READINGS_PER_PAGE,
+        ).get_page(page),
+        alerts=list(alerts),
+    )
+    fields = {"part": part, "page": data.readings.number}
+    record(actor=user, action=AuditAction.VIEW, patient=patient, obj=patient, fields=fields)
+    return data
+
+
 def patient_monitoring(*, user, patient, page=None) -> PatientMonitoring:
     """A patient's plans, readings (newest first, a page at a time) and open alerts, for staff the caller
     has checked may see them; journaled as one view."""
-    data = PatientMonitoring(
-        plans=_plans(patient),
-        readings=_readings_page(patient, page),
-        alerts=list(
-            Alert.objects.filter(patient=patient, status=AlertStatus.OPEN)
-            .select_related("reading", "plan__ordering_doctor")
-            .order_by("-created_at")[:100]
-        ),
+    open_alerts = Alert.objects.filter(patient=patient, status=AlertStatus.OPEN).select_related(
+        "reading", "plan__ordering_doctor"
     )
-    record(
-        actor=user,
-        action=AuditAction.VIEW,
+    return _monitoring(
+        user=user,
         patient=patient,
-        obj=patient,
-        fields={"part": "monitoring", "page": data.readings.number},
+        page=page,
+        plans=MonitoringPlan.objects.all(),
+        alerts=open_alerts.order_by("-created_at")[:100],
+        part="monitoring",
     )
-    return data
 
 
 def cabinet_monitoring(*, user, patient, page=None) -> PatientMonitoring:
     """What the personal cabinet shows the patient or their representative: their active plans, their
     readings and their latest alerts, open or not; journaled as one view."""
-    data = PatientMonitoring(
-        plans=_plans(patient, only_active=True),
-        readings=_readings_page(patient, page),
-        alerts=list(
-            Alert.objects.filter(patient=patient).select_related("reading").order_by("-created_at")[:CABINET_ALERTS]
-        ),
-    )
-    record(
-        actor=user,
-        action=AuditAction.VIEW,
+    return _monitoring(
+        user=user,
         patient=patient,
-        obj=patient,
-        fields={"part": "cabinet_monitoring", "page": data.readings.number},
+        page=page,
+        plans=MonitoringPlan.objects.active(),
+        alerts=Alert.objects.filter(patient=patient).select_related("reading").order_by("-created_at")[:CABINET_ALERTS],
+        part="cabinet_monitoring",
     )
-    return data
+
+
+def _consent_not_needed(user) -> Q:
+    """Alerts of the patients whose record the user's organisation may open without asking: its own
+    patients (registered there or attached to one of its sites) and those who granted it consent — the
+    query form of patients.consents.consent_required."""
+    organisation = getattr(user, "organisation_id", None)
+    if organisation is None:
+        return Q()
+    granted = PersonalDataConsent.objects.filter(organisation_id=organisation, status=ConsentStatus.GRANTED)
+    return (
+        Q(patient__organisation_id=organisation)
+        | Q(patient__site__department__organisation_id=organisation)
+        | Q(patient__in=granted.values("patient_id"))
+    )
 
 
 def clinician_alerts(*, user, page=None) -> Page:
     """The open alerts of the patients the user monitors, critical first, newest first; one journal entry
-    per patient shown, written in one statement."""
+    per patient shown, written in one statement. Patients whose record needs a personal-data consent the
+    organisation does not have are left out: their page asks for it (DSM80-25, DSM80-26)."""
     severity = Case(When(level=AlertLevel.CRITICAL, then=Value(0)), default=Value(1), output_field=IntegerField())
     alerts = (
-        Alert.objects.filter(status=AlertStatus.OPEN, patient__in=monitored_by(user))
+        Alert.objects.filter(_consent_not_needed(user), status=AlertStatus.OPEN, patient__in=monitored_by(user))
         .select_related("reading", "patient", "plan__ordering_doctor", "plan__monitoring_clinician")
         .order_by(severity, "-created_at", "-pk")
     )

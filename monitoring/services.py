@@ -6,6 +6,7 @@ outbox rows, or none of them does.
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,15 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.access import can_access_patient
-from accounts.choices import AccessLevel
 from audit.choices import AuditAction
 from audit.services import record, record_many
 from integrations.services import outbox_enqueue_many
 from patients.cabinet import cabinet_patients
-from scheduling.notifications import in_app_notify
+from patients.recipients import Recipient, clinician, patient_side
+from scheduling.models import Notification
 
 from .choices import (
     ALERT_LEVEL_ORDER,
+    MONITORING_LEVEL,
     PLAUSIBLE_RANGES,
     UNIT_LABELS,
     UNITS,
@@ -34,9 +36,8 @@ from .choices import (
     ReadingSource,
 )
 from .models import LIMIT_FIELDS, Alert, MonitoringPlan, PlanLimit, Reading
+from .selectors import monitoring_clinicians_for
 
-# How much of a patient's record monitoring data is: a nurse's default level opens it.
-MONITORING_LEVEL = AccessLevel.CLINICAL_SUMMARY
 # A device's or phone's clock may run a little ahead; beyond this a reading "from the future" is an error.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 # Older readings are history to be imported another way, not something to alert on.
@@ -51,6 +52,12 @@ class MonitoringError(ValidationError):
 # --- Who may -------------------------------------------------------------------------------------
 def may_order(actor, patient) -> bool:
     return actor.has_perm("monitoring.order_monitoring") and can_access_patient(actor, patient, MONITORING_LEVEL)
+
+
+def may_end(actor, plan: MonitoringPlan) -> bool:
+    """The doctor who ordered the plan, or any doctor who may order monitoring for this patient: a plan
+    outlives its doctor's leave or shift, and a colleague taking the patient over must be able to end it."""
+    return plan.ordering_doctor_id == actor.pk or may_order(actor, plan.patient)
 
 
 def may_record(actor, patient, source: str) -> bool:
@@ -121,9 +128,11 @@ def plan_start(
     if ends_on is not None and ends_on < today:
         errors["ends_on"] = [_("The plan cannot end in the past.")]
     if monitoring_clinician is not None and not (
-        monitoring_clinician.is_active and monitoring_clinician.has_perm("monitoring.view_monitoring")
+        monitoring_clinician.is_active
+        and monitoring_clinician.has_perm("monitoring.view_monitoring")
+        and monitoring_clinicians_for(actor).filter(pk=monitoring_clinician.pk).exists()
     ):
-        errors["monitoring_clinician"] = [_("This person's roles do not allow monitoring.")]
+        errors["monitoring_clinician"] = [_("Name a doctor or nurse of your own organisation.")]
     if MonitoringPlan.objects.active().filter(patient=patient, ordering_doctor=actor).exists():
         errors.setdefault("__all__", []).append(
             _("You already monitor this patient; end that plan first to set new limits.")
@@ -146,13 +155,14 @@ def plan_start(
     plan.save()
     PlanLimit.objects.bulk_create(rows)
     if monitoring_clinician is not None and monitoring_clinician.pk != actor.pk:
-        with translation.override(monitoring_clinician.preferred_language or "ru"):
-            in_app_notify(
-                users=[monitoring_clinician],
-                subject=_("Remote monitoring assigned"),
-                body=_("%(doctor)s ordered remote monitoring of %(patient)s; you carry it out.")
+        _tell_clinicians(
+            [monitoring_clinician],
+            lambda: (
+                _("Remote monitoring assigned"),
+                _("%(doctor)s ordered remote monitoring of %(patient)s; you carry it out.")
                 % {"doctor": actor.get_full_name(), "patient": patient.full_name},
-            )
+            ),
+        )
     record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -175,7 +185,7 @@ def plan_end(*, actor, plan: MonitoringPlan) -> MonitoringPlan:
         .select_related("patient", "ordering_doctor", "monitoring_clinician")
         .get(pk=plan.pk)
     )
-    if plan.ordering_doctor_id != actor.pk and not may_order(actor, plan.patient):
+    if not may_end(actor, plan):
         raise PermissionDenied(_("You may not end this monitoring plan."))
     if plan.status != PlanStatus.ACTIVE:
         raise MonitoringError(_("This monitoring plan has already ended."))
@@ -184,14 +194,13 @@ def plan_end(*, actor, plan: MonitoringPlan) -> MonitoringPlan:
     plan.status, plan.ended_at, plan.ended_by = PlanStatus.ENDED, timezone.now(), actor
     plan.ends_on = min(plan.ends_on or today, today)
     plan.save(update_fields=["status", "ended_at", "ended_by", "ends_on", "updated_at"])
-    others = [person for person in plan.clinicians if person.pk != actor.pk]
-    for person in others:
-        with translation.override(person.preferred_language or "ru"):
-            in_app_notify(
-                users=[person],
-                subject=_("Remote monitoring ended"),
-                body=_("Remote monitoring of %(patient)s has ended.") % {"patient": plan.patient.full_name},
-            )
+    _tell_clinicians(
+        [person for person in plan.clinicians if person.pk != actor.pk],
+        lambda: (
+            _("Remote monitoring ended"),
+            _("Remote monitoring of %(patient)s has ended.") % {"patient": plan.patient.full_name},
+        ),
+    )
     record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -203,6 +212,17 @@ def plan_end(*, actor, plan: MonitoringPlan) -> MonitoringPlan:
         },
     )
     return plan
+
+
+def _tell_clinicians(people: list, message: Callable[[], tuple[str, str]]) -> None:
+    """In-app notices for clinicians, each in their own language (`message()` gives the subject and body
+    in the active one), written in one insert."""
+    notices = []
+    for person in people:
+        with translation.override(clinician(person).language):
+            subject, body = message()
+        notices.append(Notification(recipient=person, subject=subject, body=body))
+    Notification.objects.bulk_create(notices)
 
 
 # --- Readings ------------------------------------------------------------------------------------
@@ -277,9 +297,10 @@ def reading_record(
 
 @transaction.atomic
 def readings_record_many(*, actor, patient, readings: list[dict], source: str, device_id: str = "") -> list[Reading]:
-    """Store a batch of one patient's readings (one device upload: dicts of indicator, value, taken_at)
-    in a fixed number of statements, with the limits checked as for one. All or none: one implausible
-    reading refuses the batch, with every problem numbered from 1."""
+    """Store a batch of one patient's readings (dicts of indicator, value, taken_at) in a fixed number of
+    statements, with the limits checked as for one. All or none: one implausible reading refuses the
+    batch, with every problem numbered from 1. This is the entry point the device and HL7 intake will call
+    with one upload (DSM39-5.2, DSM80-16); that intake itself is not built yet."""
     _check_source(actor, patient, source)
     now, rows, problems = timezone.now(), [], []
     for number, item in enumerate(readings, start=1):
@@ -294,7 +315,7 @@ def readings_record_many(*, actor, patient, readings: list[dict], source: str, d
     return rows
 
 
-def _store(*, actor, patient, readings: list[Reading]) -> list[Alert]:
+def _store(*, actor, patient, readings: list[Reading]) -> None:
     Reading.objects.bulk_create(readings)
     plans = list(
         MonitoringPlan.objects.active()
@@ -332,7 +353,6 @@ def _store(*, actor, patient, readings: list[Reading]) -> list[Alert]:
             for alert in alerts
         ],
     )
-    return alerts
 
 
 def _evaluate(reading: Reading, plans: list[MonitoringPlan]) -> tuple[Alert, list[MonitoringPlan]] | None:
@@ -387,47 +407,58 @@ def _clinician_message(patient, alerts: list[Alert]) -> tuple[str, str]:
 
 
 def _notify(patient, raised: list[tuple[Alert, list[MonitoringPlan]]]) -> None:
-    """Every clinician of a broken plan hears in the app, once per batch; a critical reading also goes
-    out by e-mail (and SMS where a clinician's phone is known) to them and by SMS to the patient, so that
-    every participant learns of it at once (DSM39-5.5). Messages in each person's language."""
-    by_person: dict[int, tuple[object, list[Alert]]] = {}
+    """Every clinician of a broken plan hears in the app, once per batch, and by e-mail too when a reading
+    is critical. A critical reading also reaches the patient and each legal representative in force: in
+    the app where they have a cabinet account, by SMS where a phone is known (DSM39-5.5). Staff accounts
+    keep no phone, so clinicians get no SMS. Each person in their own language; all the in-app notices in
+    one insert, all the outgoing messages in another."""
+    by_clinician: dict[int, tuple[Recipient, list[Alert]]] = {}
     for alert, plans in raised:
         for plan in plans:
             for person in plan.clinicians:
-                alerts = by_person.setdefault(person.pk, (person, []))[1]
+                alerts = by_clinician.setdefault(person.pk, (clinician(person), []))[1]
                 if alert not in alerts:
                     alerts.append(alert)
-    outgoing = []
-    for person, alerts in by_person.values():
-        with translation.override(person.preferred_language or "ru"):
+    kind = {"type": "monitoring_alert"}
+    notices, outgoing = [], []
+    for recipient, alerts in by_clinician.values():
+        with translation.override(recipient.language):
             subject, body = _clinician_message(patient, alerts)
-        in_app_notify(users=[person], subject=subject, body=body)
-        if not any(alert.level == AlertLevel.CRITICAL for alert in alerts):
-            continue
-        key = f"monitoring-alert-{alerts[0].uuid}-clinician-{person.pk}"
-        kind = {"type": "monitoring_alert"}
-        if person.email:
-            email = kind | {"to": person.email, "subject": subject, "body": body}
-            outgoing.append({"channel": "email", "idempotency_key": f"{key}-email", "patient": patient, "payload": email})
-        if phone := getattr(person, "phone", ""):  # staff accounts keep no phone yet
-            sms = kind | {"phone": phone, "text": f"{subject}. {body}"}
-            outgoing.append({"channel": "sms", "idempotency_key": f"{key}-sms", "patient": patient, "payload": sms})
+        notices.append(Notification(recipient=recipient.user, subject=subject, body=body))
+        if recipient.email and any(alert.level == AlertLevel.CRITICAL for alert in alerts):
+            email = kind | {"to": recipient.email, "subject": subject, "body": body}
+            key = f"monitoring-alert-{alerts[0].uuid}-{recipient.key}-email"
+            outgoing.append({"channel": "email", "idempotency_key": key, "patient": patient, "payload": email})
     critical = [alert for alert, _plans in raised if alert.level == AlertLevel.CRITICAL]
-    if critical and patient.phone:
-        with translation.override(patient.preferred_language or "ru"):
-            text = _(
-                "%(readings)s: out of the limits your doctor set. Your doctor has been told. If you feel unwell, call 103."
-            ) % {"readings": "; ".join(_line(alert) for alert in critical)}
-        outgoing.append(
-            {
-                "channel": "sms",
-                "idempotency_key": f"monitoring-alert-{critical[0].uuid}-patient-sms",
-                "patient": patient,
-                "payload": {"type": "monitoring_alert", "phone": patient.phone, "text": text},
-            }
-        )
+    if critical:
+        for number, recipient in enumerate(patient_side(patient)):  # the patient first, then representatives
+            with translation.override(recipient.language):
+                subject, text = _patient_side_message(patient, critical, own=number == 0)
+            if recipient.user is not None:
+                notices.append(Notification(recipient=recipient.user, subject=subject, body=text))
+            if recipient.phone:
+                sms = kind | {"phone": recipient.phone, "text": text}
+                key = f"monitoring-alert-{critical[0].uuid}-{recipient.key}-sms"
+                outgoing.append({"channel": "sms", "idempotency_key": key, "patient": patient, "payload": sms})
+    Notification.objects.bulk_create(notices)
     if outgoing:
         outbox_enqueue_many(outgoing)
+
+
+def _patient_side_message(patient, alerts: list[Alert], *, own: bool) -> tuple[str, str]:
+    """What the patient (`own`) or a legal representative is told of critical readings."""
+    readings = "; ".join(_line(alert) for alert in alerts)
+    subject = _("Critical reading: %(patient)s") % {"patient": patient.full_name}
+    if own:
+        text = _(
+            "%(readings)s: out of the limits your doctor set. Your doctor has been told. If you feel unwell, call 103."
+        ) % {"readings": readings}
+    else:
+        text = _(
+            "%(patient)s, %(readings)s: out of the limits the doctor set. The doctor has been told. "
+            "If they feel unwell, call 103."
+        ) % {"patient": patient.full_name, "readings": readings}
+    return subject, text
 
 
 # --- Alerts --------------------------------------------------------------------------------------
@@ -458,7 +489,7 @@ def plans_end_expired() -> int:
     today = timezone.localdate()
     with transaction.atomic():
         expired = list(
-            MonitoringPlan.objects.select_for_update()
+            MonitoringPlan.objects.select_for_update(of=("self",))
             .filter(status=PlanStatus.ACTIVE, ends_on__lt=today)
             .select_related("patient")
         )

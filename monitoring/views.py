@@ -16,10 +16,12 @@ from .choices import AlertLevel, ReadingSource
 from .forms import AcknowledgeForm, PlanForm, ReadingForm
 
 
-def _recorded(request, reading) -> None:
+def _recorded(request, reading, *, by_patient: bool = False) -> None:
     alert = getattr(reading, "alert", None)
     if alert is None:
         messages.success(request, _("The reading is saved."))
+    elif by_patient:
+        messages.warning(request, _("The reading is saved. It is out of your limits: your doctor is told."))
     elif alert.level == AlertLevel.CRITICAL:
         messages.error(request, _("The reading is saved. It is critically out of the limits: the clinicians are told."))
     else:
@@ -45,7 +47,6 @@ def _patient_page(request, patient, *, plan_form=None, reading_form=None):
             "data": data,
             "plan_form": plan_form if can_order else None,
             "reading_form": reading_form if can_record else None,
-            "acknowledge_form": AcknowledgeForm(),
             "can_order": can_order,
         },
         status=400 if failed else 200,
@@ -89,6 +90,8 @@ def plan_start(request, patient_uuid):
 @requires("monitoring.order_monitoring")
 def plan_end(request, uuid):
     plan = get_object_or_404(selectors.plans_visible_to(request.user).select_related("patient"), uuid=uuid)
+    if blocked := consent_block(request, plan.patient):
+        return blocked
     try:
         services.plan_end(actor=request.user, plan=plan)
     except ValidationError as error:
@@ -122,14 +125,19 @@ def reading_add(request, patient_uuid):
 @requires("monitoring.view_monitoring")
 def alert_acknowledge(request, uuid):
     alert = get_object_or_404(selectors.alerts_visible_to(request.user).select_related("patient"), uuid=uuid)
+    if blocked := consent_block(request, alert.patient):
+        return blocked
     form = AcknowledgeForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.alert_acknowledge(actor=request.user, alert=alert, note=note)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if not form.is_valid():  # the page's input cannot send a longer note; a refusal, not a silent empty one
+        reason = " ".join(form.errors["note"])
+        messages.error(request, _("The alert is not acknowledged. What was done: %(reason)s") % {"reason": reason})
     else:
-        messages.success(request, _("The alert is acknowledged."))
+        try:
+            services.alert_acknowledge(actor=request.user, alert=alert, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The alert is acknowledged."))
     if request.POST.get("back") == "alerts":
         return redirect("monitoring:alerts")
     return redirect("monitoring:patient_monitoring", patient_uuid=alert.patient.uuid)
@@ -139,7 +147,7 @@ def alert_acknowledge(request, uuid):
 @requires("monitoring.view_monitoring")
 def alerts(request):
     page = selectors.clinician_alerts(user=request.user, page=request.GET.get("page"))
-    return render(request, "monitoring/alerts.html", {"page": page, "acknowledge_form": AcknowledgeForm()})
+    return render(request, "monitoring/alerts.html", {"page": page})
 
 
 # --- The personal cabinet ---------------------------------------------------------------------------
@@ -156,10 +164,7 @@ def my_readings(request):
         except ValidationError as error:
             form_errors(form, error)
         else:
-            if getattr(reading, "alert", None) is None:
-                messages.success(request, _("The reading is saved."))
-            else:
-                messages.warning(request, _("The reading is saved. It is out of your limits: your doctor is told."))
+            _recorded(request, reading, by_patient=True)
             return redirect("monitoring:my_readings")
     data = None
     if patient is not None:

@@ -27,17 +27,25 @@ def now_typed() -> str:
 
 
 @pytest.mark.req("DSM39-4.12")
-def test_a_patient_sees_their_own_readings_and_never_another_patients(team, make_user):
+def test_a_patient_sees_their_own_readings_and_never_another_patients(team, make_user, django_assert_max_num_queries):
     team.start()
     team.reading(150)
+    Reading.objects.bulk_create(
+        Reading(patient=team.patient, indicator="spo2", value=97, unit="%", taken_at=timezone.now(), source="device")
+        for _ in range(60)
+    )
     other = PatientFactory(organisation=team.org.organisation, site=team.org.sites[0], user=make_user("patient"))
     Reading.objects.create(
         patient=other, indicator="weight", value="123.45", unit="kg", taken_at=timezone.now(), source="manual_patient"
     )
-    response = signed_in(team.patient.user).get(reverse("monitoring:my_readings"))
+    client = signed_in(team.patient.user)
+    with django_assert_max_num_queries(16):  # constant whatever the number of readings, plans and alerts
+        response = client.get(reverse("monitoring:my_readings"))
     assert response.status_code == 200
     content = response.content.decode()
-    assert content.count('data-testid="reading"') == 1 and "150" in content
+    assert content.count('data-testid="reading"') == 50  # a page of the newest
+    second = client.get(reverse("monitoring:my_readings") + "?page=2").content.decode()
+    assert second.count('data-testid="reading"') == 11 and ">150 " in second
     assert content.count('data-testid="alert"') == 1
     assert "123.45" not in content and "123,45" not in content
     entry = AuditEntry.objects.filter(action="view").latest("id")

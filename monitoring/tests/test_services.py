@@ -10,11 +10,14 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import RoleAssignment
+from accounts.tests.factories import OrganisationFactory
 from audit.models import AuditEntry
 from integrations.models import OutboxMessage
 from monitoring.models import Alert, MonitoringPlan, PlanLimit, Reading
 from monitoring.services import MonitoringError, alert_acknowledge, plan_end, plan_start, readings_record_many
 from monitoring.tasks import end_expired_plans
+from patients.models import LegalRepresentative
 from patients.tests.factories import PatientFactory
 from scheduling.models import Notification
 
@@ -79,6 +82,7 @@ def test_plan_start_refuses_bad_limits_and_saves_nothing(team, english):
     assert not MonitoringPlan.objects.exists()
 
 
+@pytest.mark.req("DSM80-10")
 def test_only_a_doctor_with_access_orders_monitoring(team, make_user):
     from monitoring.services import plan_start
 
@@ -89,6 +93,7 @@ def test_only_a_doctor_with_access_orders_monitoring(team, make_user):
         plan_start(actor=other_doctor, patient=team.patient, limits=[HEART_RATE])
 
 
+@pytest.mark.req("DSM80-22.5")
 def test_plan_start_is_journaled_and_tells_the_monitoring_clinician(team):
     plan = team.start()
     entry = AuditEntry.objects.get(object_type="monitoring.MonitoringPlan", object_id=str(plan.pk))
@@ -96,6 +101,39 @@ def test_plan_start_is_journaled_and_tells_the_monitoring_clinician(team):
     assert entry.fields["limits"][1]["heart_rate"] == ["50.00", "100.00", "40.00", "130.00"]
     assert team.patient.full_name in Notification.objects.get(recipient=team.nurse).body  # in the nurse's language
     assert not Notification.objects.filter(recipient=team.doctor).exists()
+
+
+def test_plan_start_refuses_a_monitoring_clinician_of_another_organisation(team, make_user, english):
+    # The service itself checks whom the doctor may name, not only the page's list.
+    other = OrganisationFactory(code="OTHER")
+    foreign = make_user("nurse", organisation=other)
+    RoleAssignment.objects.filter(user=foreign).update(organisation=other, department=None)
+    foreign = type(foreign).objects.get(pk=foreign.pk)
+    assert foreign.has_perm("monitoring.view_monitoring")  # the permission alone is not enough
+    with pytest.raises(MonitoringError) as refused:
+        team.start(monitoring_clinician=foreign)
+    assert refused.value.message_dict["monitoring_clinician"] == ["Name a doctor or nurse of your own organisation."]
+    assert not MonitoringPlan.objects.exists() and not PlanLimit.objects.exists()
+    assert not Notification.objects.exists() and not AuditEntry.objects.filter(action="create").exists()
+
+
+def test_a_doctor_who_may_order_for_the_patient_may_end_a_colleagues_plan(team, make_user):
+    # Kept on purpose: a plan outlives its doctor's shift or leave, so a colleague who may order monitoring
+    # for the patient may end it; a doctor without access to the patient may not.
+    plan = team.start()
+    stranger = make_user("doctor", department=team.org.departments[1])
+    with pytest.raises(PermissionDenied):
+        plan_end(actor=stranger, plan=plan)
+    colleague = make_user("doctor", department=team.org.departments[0], preferred_language="en")
+    earlier = list(Notification.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        plan_end(actor=colleague, plan=plan)
+    plan.refresh_from_db()
+    assert plan.status == "ended" and plan.ended_by == colleague
+    told = Notification.objects.exclude(pk__in=earlier).filter(body__contains=team.patient.full_name)
+    assert set(told.values_list("recipient", flat=True)) == {team.doctor.pk, team.nurse.pk}
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "scheduling_notification"')]
+    assert len(inserts) == 1  # both told in one write
 
 
 # --- Readings against limits ----------------------------------------------------------------------
@@ -134,12 +172,14 @@ def test_an_ended_plan_or_one_past_its_end_date_raises_no_alert(team):
     assert not Alert.objects.exists()
 
 
+@pytest.mark.req("DSM39-5.4")
 def test_a_plan_judges_only_readings_taken_since_it_started(team):
     team.start()
     team.reading(200, taken_at=timezone.now() - datetime.timedelta(days=3))  # from the device's memory
     assert not Alert.objects.exists()
 
 
+@pytest.mark.req("DSM39-5.4")
 def test_a_reading_breaking_two_plans_takes_the_most_severe_level_and_tells_both_doctors(team, make_user):
     team.start(limits=[{"indicator": "heart_rate", "warning_high": 120}])
     cardiologist = make_user("doctor", department=team.org.departments[0])
@@ -150,7 +190,8 @@ def test_a_reading_breaking_two_plans_takes_the_most_severe_level_and_tells_both
     alert = Alert.objects.get()
     assert alert.level == "critical" and alert.plan == strict
     told = set(Notification.objects.filter(subject__contains=team.patient.last_name).values_list("recipient", flat=True))
-    assert told == {team.doctor.pk, team.nurse.pk, cardiologist.pk}
+    # Every clinician of both plans; the reading being critical, the patient (in the cabinet) too.
+    assert told == {team.doctor.pk, team.nurse.pk, cardiologist.pk, team.patient.user.pk}
 
 
 @pytest.mark.req("DSM39-5.3")
@@ -210,12 +251,54 @@ def test_a_critical_alert_goes_out_through_the_outbox_in_the_same_transaction(te
     team.reading(150)
     alert = Alert.objects.get()
     sms = OutboxMessage.objects.get(channel="sms")
-    assert sms.patient == team.patient and sms.idempotency_key == f"monitoring-alert-{alert.uuid}-patient-sms"
+    assert sms.patient == team.patient
+    assert sms.idempotency_key == f"monitoring-alert-{alert.uuid}-patient-{team.patient.pk}-sms"
     assert "103" in sms.payload["text"]
     email = OutboxMessage.objects.get(payload__to="doctor@example.kz")
     assert email.payload["subject"] == f"Critical reading: {team.patient.full_name}"
 
 
+@pytest.mark.req("DSM80-22.5")
+def _represent(patient, **fields) -> LegalRepresentative:
+    return LegalRepresentative.objects.create(
+        patient=patient,
+        kind="parent",
+        iin=PatientFactory.build().iin,
+        last_name="Омарова",
+        first_name="Сауле",
+        document_name="Свидетельство о рождении",
+        document_number="I-123",
+        document_date=datetime.date(2015, 1, 1),
+        **fields,
+    )
+
+
+@pytest.mark.req("DSM39-5.5")
+def test_a_critical_alert_reaches_each_legal_representative_in_force_in_their_language(team, make_user):
+    mother = make_user("patient", preferred_language="en")  # the patient reads Kazakh, the mother English
+    representative = _represent(team.patient, user=mother, phone="+77010000022")
+    _represent(team.patient, phone="+77010000033", valid_until=timezone.localdate() - datetime.timedelta(days=1))
+    team.start()
+    team.reading(110)  # a warning: for the clinicians only
+    assert not OutboxMessage.objects.exists()
+    assert not Notification.objects.filter(recipient__in=[team.patient.user, mother]).exists()
+
+    with CaptureQueriesContext(connection) as queries:
+        team.reading(150)
+    alert = Alert.objects.get(level="critical")
+    phones = set(OutboxMessage.objects.filter(channel="sms").values_list("payload__phone", flat=True))
+    assert phones == {"+77010000011", "+77010000022"}  # not the representative whose authority ended
+    sms = OutboxMessage.objects.get(payload__phone="+77010000022")
+    assert sms.idempotency_key == f"monitoring-alert-{alert.uuid}-representative-{representative.pk}-sms"
+    text = sms.payload["text"]
+    assert text.startswith(f"{team.patient.full_name}, Heart rate 150 bpm at ") and text.endswith("call 103.")
+    assert Notification.objects.get(recipient=mother).body == text  # and in the cabinet
+    assert Notification.objects.filter(recipient=team.patient.user, body__contains="103").count() == 1
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "scheduling_notification"')]
+    assert len(inserts) == 1  # clinicians, patient and representative in one write
+
+
+@pytest.mark.req("DSM80-22.5")
 def test_a_reading_and_its_alert_are_journaled(team):
     team.start()
     reading = team.reading(150)
@@ -235,7 +318,6 @@ def _batch(size: int, start_value: int = 60) -> list[dict]:
 
 
 @pytest.mark.req("DSM39-5.4")
-@pytest.mark.req("DSM80-16")
 def test_a_batch_is_stored_and_judged_in_a_fixed_number_of_queries(team):
     team.start()
     team.doctor.has_perm("monitoring.add_reading")  # warm the permission cache for both runs alike
@@ -270,7 +352,7 @@ def test_a_batch_with_one_implausible_reading_is_refused_whole(team, english):
 
 
 # --- Acknowledging --------------------------------------------------------------------------------
-@pytest.mark.req("DSM39-5.5")
+@pytest.mark.req("DSM80-22.5")
 def test_a_clinician_acknowledges_an_alert_once(team, english):
     team.start()
     alert = team.reading(150).alert
@@ -286,6 +368,7 @@ def test_a_clinician_acknowledges_an_alert_once(team, english):
 
 
 @pytest.mark.req("DSM39-4.15")
+@pytest.mark.req("DSM80-22.5")
 def test_plans_past_their_end_date_are_marked_ended_nightly_and_journaled(team):
     expired = team.start()
     other = PatientFactory(organisation=team.org.organisation, site=team.org.sites[0])

@@ -8,10 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import can_access_patient
+from accounts.models import RoleAssignment
+from accounts.tests.factories import OrganisationFactory
 from accounts.tests.helpers import force_login_verified
 from audit.models import AuditEntry
-from monitoring.models import Alert, MonitoringPlan, Reading
+from monitoring.models import Alert, MonitoringPlan, PlanLimit, Reading
 from monitoring.services import MONITORING_LEVEL, plan_end
+from patients.models import PersonalDataConsent
 from patients.tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +208,75 @@ def test_acknowledging_from_the_alerts_page(team, make_user):
     registrar = signed_in(make_user("registrar"))
     assert registrar.post(reverse("monitoring:alert_acknowledge", kwargs={"uuid": alert.uuid})).status_code == 403
     assert Alert.objects.get().status == "acknowledged"
+
+
+def test_a_note_longer_than_the_form_allows_is_refused_and_the_alert_stays_open(team):
+    team.start()
+    alert = team.reading(150).alert
+    client = signed_in(team.nurse)
+    url = reverse("monitoring:alert_acknowledge", kwargs={"uuid": alert.uuid})
+    response = client.post(url, {"note": "x" * 1001, "back": "alerts"}, follow=True)
+    assert "The alert is not acknowledged" in response.content.decode()
+    alert.refresh_from_db()
+    assert alert.status == "open" and alert.note == "" and alert.acknowledged_by is None
+    assert not AuditEntry.objects.filter(object_type="monitoring.Alert", action="update").exists()
+
+    response = client.post(url, {"note": "Called; ambulance sent", "back": "patient"})
+    assert response.status_code == 302 and response.url == page_url(team.patient)
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged" and alert.note == "Called; ambulance sent"
+
+
+def test_ending_a_plan_from_the_page_ends_it(team):
+    plan = team.start()
+    client = signed_in(team.doctor)
+    response = client.post(reverse("monitoring:plan_end", kwargs={"uuid": plan.uuid}), follow=True)
+    assert "Remote monitoring is ended." in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == "ended" and plan.ended_by == team.doctor
+    response = client.post(reverse("monitoring:plan_end", kwargs={"uuid": plan.uuid}), follow=True)
+    assert "already ended" in response.content.decode()  # refused, shown, and nothing changes
+
+
+@pytest.fixture
+def outsider(team, make_user):
+    """A doctor of another clinic who monitors the patient (the plan gives access) while the clinic has
+    no answer yet to its request for the patient's personal-data consent, and an open alert of that plan."""
+    other = OrganisationFactory(code="OTHER")
+    doctor = make_user("doctor", organisation=other)
+    RoleAssignment.objects.filter(user=doctor).update(organisation=other, department=None)
+    doctor = type(doctor).objects.get(pk=doctor.pk)
+    plan = MonitoringPlan.objects.create(
+        patient=team.patient, ordering_doctor=doctor, organisation=other, started_on=timezone.localdate()
+    )
+    PlanLimit.objects.create(plan=plan, indicator="heart_rate", warning_high=100)
+    alert = team.reading(120).alert
+    consent = PersonalDataConsent.objects.create(
+        patient=team.patient, organisation=other, service="state", status="pending", requested_by=doctor
+    )
+    return doctor, plan, alert, consent
+
+
+@pytest.mark.req("DSM80-25")
+def test_without_the_patients_consent_another_clinics_doctor_sees_and_changes_nothing(team, outsider):
+    doctor, plan, alert, consent = outsider
+    client = signed_in(doctor)
+    views_before = AuditEntry.objects.filter(action="view").count()
+
+    page = client.get(page_url(team.patient)).content.decode()
+    assert 'data-testid="consent-pending"' in page and 'data-testid="readings"' not in page
+    assert 'data-testid="alert"' not in client.get(reverse("monitoring:alerts")).content.decode()
+    response = client.post(reverse("monitoring:alert_acknowledge", kwargs={"uuid": alert.uuid}), {"note": "Seen"})
+    assert 'data-testid="consent-pending"' in response.content.decode()
+    response = client.post(reverse("monitoring:plan_end", kwargs={"uuid": plan.uuid}))
+    assert 'data-testid="consent-pending"' in response.content.decode()
+    alert.refresh_from_db()
+    plan.refresh_from_db()
+    assert alert.status == "open" and plan.status == "active"
+    assert AuditEntry.objects.filter(action="view").count() == views_before
+
+    PersonalDataConsent.objects.filter(pk=consent.pk).update(status="granted")
+    assert client.get(reverse("monitoring:alerts")).content.decode().count('data-testid="alert"') == 1
+    client.post(reverse("monitoring:alert_acknowledge", kwargs={"uuid": alert.uuid}), {"note": "Seen"})
+    alert.refresh_from_db()
+    assert alert.status == "acknowledged" and alert.acknowledged_by == doctor
