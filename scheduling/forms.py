@@ -13,7 +13,8 @@ from .models import Schedule, Service
 from .services import WeekdayHours
 
 
-def _person(user) -> str:
+def person_label(user) -> str:
+    """How a person is named in choice lists across the apps."""
     return user.get_full_name() or user.get_username()
 
 
@@ -83,7 +84,7 @@ class WeekForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, clinicians, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["clinician"].queryset = clinicians
-        self.fields["clinician"].label_from_instance = _person
+        self.fields["clinician"].label_from_instance = person_label
         self._style()
 
     def clean_date(self):
@@ -130,7 +131,7 @@ class ScheduleForm(BootstrapMixin, forms.ModelForm):
             .order_by("last_name", "first_name")
         )
         self.fields["clinician"].to_field_name = "uuid"
-        self.fields["clinician"].label_from_instance = _person
+        self.fields["clinician"].label_from_instance = person_label
         self.fields["services"].queryset = Service.objects.filter(is_active=True)
         self.fields["services"].label_from_instance = lambda s: f"{s.code} {s.name} ({s.get_form_display()})"
         if self.instance.pk:  # the choices are keyed by UUID, the instance's values by id
